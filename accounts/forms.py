@@ -1,0 +1,14 @@
+from django import forms
+
+from accounts.models import User
+from books.models import Style
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "default_style", "language", "paper_size", "age_range"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["default_style"].queryset = Style.objects.filter(is_active=True)

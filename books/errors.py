@@ -1,0 +1,17 @@
+from fabrica.errors import ApplicationError
+
+
+class BookInvalid(ApplicationError):
+    """Bad input for a book; ``details`` maps field names to messages."""
+
+    code = "invalid"
+
+
+class QuotaExceeded(ApplicationError):
+    code = "quota_exceeded"
+    status_code = 429
+
+
+class InvalidTransition(ApplicationError):
+    code = "conflict"
+    status_code = 409

@@ -1,0 +1,294 @@
+"""The generation pipeline: story → pages drawn in parallel → cover and PDF.
+
+Each step is safe to run twice: it claims its work with a conditional update
+and skips what is already done, so a redelivered task never draws a page twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from ai.schemas import GeneratedImage, ImageRequest, StoryRequest
+from ai.services import image_generate, story_generate
+from books.models import Book, GenerationJob, Page
+from books.progress import progress_notify
+
+logger = logging.getLogger(__name__)
+
+THUMBNAIL_SIZE = 384
+MAX_PAGE_ATTEMPTS = 3
+
+
+def _book_job(book_id) -> GenerationJob | None:
+    return GenerationJob.objects.filter(book_id=book_id, kind=GenerationJob.Kind.BOOK).order_by("-id").first()
+
+
+def _notify_on_commit(book_id) -> None:
+    transaction.on_commit(lambda: progress_notify(book_id))
+
+
+def _past_deadline(book: Book) -> bool:
+    started = book.generation_started_at
+    return bool(started) and timezone.now() - started > timedelta(seconds=settings.BOOK_GENERATION_DEADLINE)
+
+
+def _story_request(book: Book) -> StoryRequest:
+    return StoryRequest(
+        theme=book.theme,
+        num_pages=book.num_pages,
+        language=book.language,
+        style=book.style.slug,
+        age_range=book.age_range,
+        educational_goal=book.educational_goal,
+        title=book.title,
+        user_story=book.story,
+        seed=str(book.id),
+    )
+
+
+def book_write_story(*, book_id, job_id: int | None = None) -> None:
+    """Step 1: write the story and create the pages, then queue one drawing task per page."""
+    now = timezone.now()
+    claimed = Book.objects.filter(id=book_id, status=Book.Status.QUEUED).update(
+        status=Book.Status.GENERATING, progress=5, status_message=_("Writing the story…"), generation_started_at=now
+    )
+    book = Book.objects.select_related("style").get(id=book_id)
+    if not claimed and not (book.status == Book.Status.GENERATING and not book.pages.exists()):
+        return  # another worker got there first, or the story is already written
+    GenerationJob.objects.filter(book_id=book_id, kind=GenerationJob.Kind.BOOK, started_at__isnull=True).update(
+        status=GenerationJob.Status.RUNNING, started_at=now
+    )
+    progress_notify(book_id)
+    result = story_generate(request=_story_request(book))
+    _book_save_story(book=book, story=result.story)
+
+
+@transaction.atomic
+def _book_save_story(*, book: Book, story) -> None:
+    if Page.objects.filter(book=book).exists():
+        return
+    Page.objects.bulk_create(
+        Page(book=book, number=page.number, text=page.text, illustration_prompt=page.illustration_prompt)
+        for page in story.pages
+    )
+    Book.objects.filter(id=book.id).update(
+        title=book.title or story.title[:200],
+        character_sheet=story.character_sheet,
+        progress=10,
+        status_message=_("Drawing the pages…"),
+    )
+    GenerationJob.objects.filter(book=book, kind=GenerationJob.Kind.BOOK, step=GenerationJob.Step.STORY).update(
+        step=GenerationJob.Step.PAGES
+    )
+    page_ids = list(Page.objects.filter(book=book).values_list("id", flat=True))
+    transaction.on_commit(lambda: _enqueue_pages(page_ids))
+    _notify_on_commit(book.id)
+
+
+def _enqueue_pages(page_ids: list[int]) -> None:
+    from celery import group
+
+    from books.tasks import book_draw_page
+
+    group(book_draw_page.s(page_id) for page_id in page_ids).apply_async()
+
+
+def page_draw(*, page_id: int) -> None:
+    """Step 2 (one per page, in parallel): draw the page's picture."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimed = (
+        Page.objects.filter(id=page_id, book__status=Book.Status.GENERATING)
+        .filter(Q(status=Page.Status.PENDING) | Q(status=Page.Status.RUNNING, started_at__lt=stale))
+        .update(status=Page.Status.RUNNING, started_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return  # already drawn, being drawn, or the book stopped
+    page = Page.objects.select_related("book__style").get(id=page_id)
+    if _past_deadline(page.book):
+        book_fail(book_id=page.book_id, message=_("Drawing this book took too long. Please try again."))
+        return
+    started = time.monotonic()
+    image = image_generate(request=_image_request(page))
+    _page_save_image(page=page, image=image, elapsed_ms=int((time.monotonic() - started) * 1000))
+
+
+def _image_request(page: Page) -> ImageRequest:
+    book = page.book
+    return ImageRequest(
+        prompt=page.illustration_prompt or page.text,
+        style=book.style.slug,
+        character_sheet=book.character_sheet,
+        seed=f"{book.id}:{page.number}",
+        size=settings.PAGE_IMAGE_SIZE,
+    )
+
+
+def _thumbnail(png: bytes) -> bytes:
+    image = Image.open(io.BytesIO(png))
+    image.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+    out = io.BytesIO()
+    image.convert("L").save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+@transaction.atomic
+def _page_save_image(*, page: Page, image: GeneratedImage, elapsed_ms: int) -> None:
+    digest = hashlib.sha256(image.png).hexdigest()
+    stem = f"books/{page.book_id}/page-{page.number:02d}-{digest[:12]}"
+    page.image.save(f"{stem}.png", ContentFile(image.png), save=False)
+    page.thumbnail.save(f"{stem}-thumb.png", ContentFile(_thumbnail(image.png)), save=False)
+    updated = Page.objects.filter(id=page.id, status=Page.Status.RUNNING).update(
+        image=page.image.name,
+        thumbnail=page.thumbnail.name,
+        sha256=digest,
+        provider=image.provider,
+        model=image.model,
+        generation_ms=elapsed_ms,
+        status=Page.Status.DONE,
+        error_message="",
+    )
+    if updated:
+        _book_page_finished(book_id=page.book_id)
+
+
+def _book_page_finished(*, book_id) -> None:
+    book = Book.objects.get(id=book_id)
+    done = book.pages.filter(status=Page.Status.DONE).count()
+    Book.objects.filter(id=book_id).update(
+        progress=10 + (80 * done) // book.num_pages,
+        status_message=_("Drawing the pages… %(done)s of %(total)s ready")
+        % {"done": done, "total": book.num_pages},
+    )
+    _notify_on_commit(book_id)
+    if done == book.num_pages:
+        from books.tasks import book_assemble as assemble_task
+
+        transaction.on_commit(lambda: assemble_task.delay(str(book_id)))
+
+
+def page_release_for_retry(*, page_id: int, retries: int) -> bool:
+    """Put a page back in the queue after a transient failure; False when it should fail for good."""
+    page = Page.objects.select_related("book").get(id=page_id)
+    if retries >= MAX_PAGE_ATTEMPTS - 1 or _past_deadline(page.book):
+        return False
+    Page.objects.filter(id=page_id, status=Page.Status.RUNNING).update(status=Page.Status.PENDING)
+    return True
+
+
+def page_fail(*, page_id: int, message: str) -> None:
+    page = Page.objects.get(id=page_id)
+    Page.objects.filter(id=page_id).update(status=Page.Status.FAILED, error_message=message[:500])
+    book_fail(
+        book_id=page.book_id,
+        message=_("We could not draw page %(number)s: %(reason)s") % {"number": page.number, "reason": message},
+    )
+
+
+def book_assemble(*, book_id) -> None:
+    """Step 3: when every page is drawn, draw the cover and build the PDF."""
+    job = _book_job(book_id)
+    claimed = job and GenerationJob.objects.filter(id=job.id, step=GenerationJob.Step.PAGES).update(
+        step=GenerationJob.Step.ASSEMBLING
+    )
+    book = Book.objects.select_related("style", "owner").get(id=book_id)
+    if not claimed or book.status != Book.Status.GENERATING:
+        return
+    if book.pages.exclude(status=Page.Status.DONE).exists():
+        GenerationJob.objects.filter(id=job.id).update(step=GenerationJob.Step.PAGES)
+        return
+    Book.objects.filter(id=book_id).update(progress=92, status_message=_("Putting the book together…"))
+    progress_notify(book_id)
+    if not book.cover_image:
+        _book_draw_cover(book)
+    from exports.services import export_print_pdf
+
+    export_print_pdf(book=book, paper=book.owner.paper_size)
+    _book_mark_generated(book_id=book_id, job_id=job.id)
+
+
+def _book_draw_cover(book: Book) -> None:
+    image = image_generate(
+        request=ImageRequest(
+            prompt=f"{book.title}. {book.theme}",
+            style=book.style.slug,
+            character_sheet=book.character_sheet,
+            seed=f"{book.id}:cover",
+            size=settings.PAGE_IMAGE_SIZE,
+            kind="cover",
+        )
+    )
+    book.cover_image.save(f"books/{book.id}/cover.png", ContentFile(image.png), save=False)
+    Book.objects.filter(id=book.id).update(cover_image=book.cover_image.name)
+
+
+@transaction.atomic
+def _book_mark_generated(*, book_id, job_id: int) -> None:
+    now = timezone.now()
+    Book.objects.filter(id=book_id, status=Book.Status.GENERATING).update(
+        status=Book.Status.GENERATED, progress=100, status_message=_("Your book is ready!"), generated_at=now
+    )
+    GenerationJob.objects.filter(id=job_id).update(
+        status=GenerationJob.Status.SUCCEEDED, step=GenerationJob.Step.DONE, finished_at=now
+    )
+    _notify_on_commit(book_id)
+
+
+@transaction.atomic
+def book_fail(*, book_id, message: str) -> bool:
+    """Stop a book cleanly: status failed, a message for the parent, the request given back."""
+    now = timezone.now()
+    failed = Book.objects.filter(id=book_id, status__in=[Book.Status.QUEUED, Book.Status.GENERATING]).update(
+        status=Book.Status.FAILED, error_message=message[:500], status_message=_("Something went wrong.")
+    )
+    if not failed:
+        return False
+    GenerationJob.objects.filter(
+        book_id=book_id, kind=GenerationJob.Kind.BOOK, status__in=[GenerationJob.Status.QUEUED, GenerationJob.Status.RUNNING]
+    ).update(status=GenerationJob.Status.FAILED, finished_at=now, quota_refunded=True, error_details={"message": message})
+    logger.warning("book %s failed: %s", book_id, message)
+    _notify_on_commit(book_id)
+    return True
+
+
+def books_resume(*, stale_after: timedelta) -> list:
+    """Re-queue the work of books a stopped process left queued or generating.
+
+    Pages claimed longer ago than ``stale_after`` are taken to be lost with the
+    process that claimed them. The deadline clock restarts for resumed books.
+    """
+    from books.tasks import book_assemble as assemble_task
+    from books.tasks import book_write_story as story_task
+
+    resumed = []
+    stale = timezone.now() - stale_after
+    for book in Book.objects.in_progress().filter(deleted_at__isnull=True):
+        Book.objects.filter(id=book.id, status=Book.Status.GENERATING).update(generation_started_at=timezone.now())
+        if book.status == Book.Status.QUEUED or not book.pages.exists():
+            story_task.delay(str(book.id))
+        else:
+            Page.objects.filter(book=book, status=Page.Status.RUNNING, started_at__lt=stale).update(
+                status=Page.Status.PENDING
+            )
+            pending = list(book.pages.filter(status=Page.Status.PENDING).values_list("id", flat=True))
+            if pending:
+                _enqueue_pages(pending)
+            elif not book.pages.exclude(status=Page.Status.DONE).exists():
+                GenerationJob.objects.filter(book=book, step=GenerationJob.Step.ASSEMBLING).update(
+                    step=GenerationJob.Step.PAGES
+                )
+                assemble_task.delay(str(book.id))
+        resumed.append(book.id)
+    return resumed

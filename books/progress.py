@@ -1,0 +1,69 @@
+"""Live progress: the database row is the truth, the socket is a live view of it.
+
+Workers only say "this book changed"; each open socket then reads a fresh
+snapshot, so a lost or reordered message can never show a wrong state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.urls import reverse
+
+from books.models import Book
+
+# The ASGI server's event loop. The in-memory layer's queues belong to it, so
+# worker threads must hand their messages to that loop rather than make their own.
+_server_loop: asyncio.AbstractEventLoop | None = None
+
+
+def group_name(book_id) -> str:
+    return f"book-progress-{book_id}"
+
+
+def remember_server_loop() -> None:
+    global _server_loop
+    _server_loop = asyncio.get_running_loop()
+
+
+def progress_notify(book_id) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message = {"type": "book.progress"}
+    if not isinstance(layer, InMemoryChannelLayer):
+        async_to_sync(layer.group_send)(group_name(book_id), message)
+        return
+    loop = _server_loop
+    if loop is None or loop.is_closed():
+        return  # nobody in this process is watching
+    asyncio.run_coroutine_threadsafe(layer.group_send(group_name(book_id), message), loop)
+
+
+def progress_snapshot(book: Book) -> dict[str, Any]:
+    pages = [
+        {
+            "number": page.number,
+            "status": page.status,
+            "thumbnail_url": reverse("books:page_thumbnail", args=[book.id, page.number])
+            if page.status == page.Status.DONE
+            else None,
+        }
+        for page in book.pages.order_by("number").only("number", "status")
+    ]
+    return {
+        "id": str(book.id),
+        "title": book.display_title,
+        "status": book.status,
+        "status_display": str(book.get_status_display()),
+        "progress": book.progress,
+        "message": book.status_message,
+        "error": book.error_message,
+        "num_pages": book.num_pages,
+        "pages_done": sum(1 for page in pages if page["status"] == "done"),
+        "pages": pages,
+        "pdf_url": reverse("books:download", args=[book.id]) if book.status == Book.Status.GENERATED else None,
+    }

@@ -1,0 +1,101 @@
+"""Writes and business rules for books. Views, the API and commands all come through here."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from books.errors import BookInvalid
+from books.models import Book, GenerationJob, Style
+from books.quotas import quota_check
+
+LANGUAGES = ("pt-BR", "en", "es")
+AGE_RANGES = ("2-3", "4-6", "7-9", "10-12")
+
+
+def _validate_book(
+    *, style_slug: str, num_pages, language: str, age_range: str, theme: str, narrative_source: str, story: str
+) -> tuple[Style | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    style = Style.objects.filter(slug=style_slug, is_active=True).first()
+    if style is None:
+        errors["style"] = _("Choose one of the available styles.")
+    try:
+        pages_ok = settings.BOOK_MIN_PAGES <= int(num_pages) <= settings.BOOK_MAX_PAGES
+    except (TypeError, ValueError):
+        pages_ok = False
+    if not pages_ok:
+        errors["num_pages"] = _("A book has between %(min)s and %(max)s pages.") % {
+            "min": settings.BOOK_MIN_PAGES,
+            "max": settings.BOOK_MAX_PAGES,
+        }
+    if language not in LANGUAGES:
+        errors["language"] = _("Choose Português, English or Español.")
+    if age_range not in AGE_RANGES:
+        errors["age_range"] = _("Choose the child's age range.")
+    if narrative_source == Book.Narrative.UPLOADED:
+        if not story.strip():
+            errors["story"] = _("Paste your story, or let us write one for you.")
+        elif len(story) > settings.STORY_MAX_CHARS:
+            errors["story"] = _("Your story has %(count)s characters; the limit is %(max)s.") % {
+                "count": f"{len(story):,}",
+                "max": f"{settings.STORY_MAX_CHARS:,}",
+            }
+    elif narrative_source == Book.Narrative.GENERATED:
+        if not theme.strip():
+            errors["theme"] = _("Tell us what the story is about, for example “dinosaurs who share”.")
+    else:
+        errors["narrative_source"] = _("Choose whether we write the story or you bring yours.")
+    return style, errors
+
+
+@transaction.atomic
+def book_create(
+    *,
+    owner,
+    style: str,
+    num_pages: int,
+    theme: str = "",
+    language: str = "pt-BR",
+    age_range: str = "4-6",
+    educational_goal: str = "",
+    title: str = "",
+    narrative_source: str = Book.Narrative.GENERATED,
+    story: str = "",
+) -> Book:
+    """Queue a new book for generation; the story task starts once this transaction commits."""
+    style_obj, errors = _validate_book(
+        style_slug=style,
+        num_pages=num_pages,
+        language=language,
+        age_range=age_range,
+        theme=theme,
+        narrative_source=narrative_source,
+        story=story,
+    )
+    if errors:
+        raise BookInvalid(next(iter(errors.values())), details=errors)
+    # Serialise concurrent creations by the same user so two requests cannot both pass the quota.
+    get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+    quota_check(user=owner, new_book=True)
+    book = Book.objects.create(
+        owner=owner,
+        style=style_obj,
+        num_pages=int(num_pages),
+        theme=theme.strip(),
+        language=language,
+        age_range=age_range,
+        educational_goal=educational_goal.strip(),
+        title=title.strip(),
+        narrative_source=narrative_source,
+        story=story.strip() if narrative_source == Book.Narrative.UPLOADED else "",
+        status=Book.Status.QUEUED,
+        status_message=_("Waiting for a free illustrator…"),
+    )
+    job = GenerationJob.objects.create(kind=GenerationJob.Kind.BOOK, book=book, user=owner)
+    from books.tasks import book_write_story
+
+    transaction.on_commit(lambda: book_write_story.delay(str(book.id), job.id))
+    return book

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from books import views
+
+app_name = "books"
+
+urlpatterns = [
+    path("", views.book_list, name="list"),
+    path("new/", views.book_new, name="new"),
+    path("<uuid:book_id>/", views.book_detail, name="detail"),
+    path("<uuid:book_id>/cover.png", views.book_cover, name="cover"),
+    path("<uuid:book_id>/download/", views.book_download, name="download"),
+    path("<uuid:book_id>/pages/<int:number>/image.png", views.page_image, name="page_image"),
+    path("<uuid:book_id>/pages/<int:number>/thumbnail.png", views.page_thumbnail, name="page_thumbnail"),
+]

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from books.errors import BookInvalid, QuotaExceeded
+from books.forms import BookForm
+from books.models import Book, Page, Style
+from books.progress import progress_snapshot
+from books.quotas import quota_usage
+from books.services import book_create
+from exports.models import Export
+
+
+def _get_book_for_user(request: HttpRequest, book_id) -> Book:
+    return get_object_or_404(Book.objects.visible_to(request.user).select_related("style"), id=book_id)
+
+
+def _file_response(field, filename: str | None = None, *, as_attachment: bool = False) -> FileResponse:
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), as_attachment=as_attachment, filename=filename)
+
+
+@login_required
+def book_list(request: HttpRequest) -> HttpResponse:
+    books = Book.objects.visible_to(request.user).select_related("style")
+    page = Paginator(books, 24).get_page(request.GET.get("page"))
+    return render(request, "books/list.html", {"page_obj": page, "usage": quota_usage(user=request.user)})
+
+
+@login_required
+def book_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    initial = {"language": user.language, "age_range": user.age_range, "style": getattr(user.default_style, "slug", "cartoon")}
+    form = BookForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            book = book_create(owner=user, **form.cleaned_data)
+        except BookInvalid as exc:
+            for field, message in exc.details.items():
+                form.add_error(field if field in form.fields else None, message)
+        except QuotaExceeded as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("books:detail", book.id)
+    status = 400 if form.errors else 200
+    context = {"form": form, "styles": Style.objects.filter(is_active=True), "usage": quota_usage(user=user)}
+    return render(request, "books/new.html", context, status=status)
+
+
+@login_required
+def book_detail(request: HttpRequest, book_id) -> HttpResponse:
+    book = _get_book_for_user(request, book_id)
+    context = {"book": book, "pages": book.pages.order_by("number"), "snapshot": progress_snapshot(book)}
+    template = "books/detail.html#progress" if request.htmx else "books/detail.html"
+    return render(request, template, context)
+
+
+@login_required
+def page_image(request: HttpRequest, book_id, number: int) -> FileResponse:
+    page = get_object_or_404(Page, book=_get_book_for_user(request, book_id), number=number)
+    return _file_response(page.image)
+
+
+@login_required
+def page_thumbnail(request: HttpRequest, book_id, number: int) -> FileResponse:
+    page = get_object_or_404(Page, book=_get_book_for_user(request, book_id), number=number)
+    return _file_response(page.thumbnail)
+
+
+@login_required
+def book_cover(request: HttpRequest, book_id) -> FileResponse:
+    return _file_response(_get_book_for_user(request, book_id).cover_image)
+
+
+@login_required
+def book_download(request: HttpRequest, book_id) -> HttpResponse:
+    book = _get_book_for_user(request, book_id)
+    export = Export.objects.filter(book=book, format=Export.Format.PRINT).order_by("-created_at").first()
+    if book.status != Book.Status.GENERATED or export is None:
+        messages.info(request, _("The PDF will be ready as soon as every page is drawn."))
+        return redirect("books:detail", book.id)
+    Export.objects.filter(id=export.id).update(download_count=export.download_count + 1)
+    slug = "".join(c if c.isalnum() else "-" for c in book.display_title.lower()).strip("-")[:60] or "book"
+    return _file_response(export.file, f"{slug}.pdf", as_attachment=True)

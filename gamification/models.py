@@ -1,0 +1,1 @@
+# XP, badges, missions and leaderboards arrive with the gamification issue.

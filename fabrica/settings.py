@@ -8,6 +8,7 @@ memory broker, an in-memory channel layer and the offline AI provider. Setting
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -234,6 +235,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# In development static files come from the finders; there is no collected folder to warn about.
+warnings.filterwarnings("ignore", message="No directory at")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 

@@ -1,0 +1,43 @@
+"""Shared fixtures: the catalog, an owner, another user, and Celery run eagerly when a test asks."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def catalog(db):
+    from books.catalog import catalog_seed
+
+    catalog_seed()
+
+
+@pytest.fixture
+def owner(catalog, django_user_model):
+    return django_user_model.objects.create_user(email="owner@example.com", password="a-long-passphrase-1")
+
+
+@pytest.fixture
+def other_user(catalog, django_user_model):
+    return django_user_model.objects.create_user(email="other@example.com", password="a-long-passphrase-2")
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def celery_eager():
+    """Run tasks in-process. Pair with ``django_db(transaction=True)`` so on-commit enqueues fire."""
+    from fabrica.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from accounts.models import Tier
 from books.models import Style
@@ -35,6 +36,23 @@ STYLES = [
 ]
 
 
+PERIODIC_TASKS = [
+    {"name": "books: fail overdue generations", "task": "books.tasks.books_watchdog", "every": 60},
+]
+
+
+def _periodic_tasks_register() -> list[str]:
+    """Create missing schedules; never overwrite what an operator changed in the admin."""
+    report = []
+    for spec in PERIODIC_TASKS:
+        interval, _ = IntervalSchedule.objects.get_or_create(every=spec["every"], period=IntervalSchedule.SECONDS)
+        _, created = PeriodicTask.objects.get_or_create(
+            name=spec["name"], defaults={"task": spec["task"], "interval": interval}
+        )
+        report.append(f"{'created' if created else 'kept   '} schedule {spec['name']}")
+    return report
+
+
 @transaction.atomic
 def catalog_seed() -> list[str]:
     report = []
@@ -47,4 +65,4 @@ def catalog_seed() -> list[str]:
         )
         Tier.objects.filter(id=tier.id).update(is_default=True)
         report.append(f"{'created' if created else 'marked '} default tier {tier.name}")
-    return report
+    return report + _periodic_tasks_register()

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from PIL import Image
 
 from ai.schemas import GeneratedImage, ImageRequest, StoryRequest
@@ -29,6 +30,10 @@ logger = logging.getLogger(__name__)
 
 THUMBNAIL_SIZE = 384
 MAX_PAGE_ATTEMPTS = 3
+UNEXPECTED_ERROR = _lazy(
+    "Something went wrong on our side while making this book. It did not count against your quota; "
+    "please try again."
+)
 
 
 def _book_job(book_id) -> GenerationJob | None:
@@ -189,6 +194,7 @@ def page_release_for_retry(*, page_id: int, retries: int) -> bool:
 
 
 def page_fail(*, page_id: int, message: str) -> None:
+    message = str(message)
     page = Page.objects.get(id=page_id)
     Page.objects.filter(id=page_id).update(status=Page.Status.FAILED, error_message=message[:500])
     book_fail(
@@ -249,6 +255,7 @@ def _book_mark_generated(*, book_id, job_id: int) -> None:
 @transaction.atomic
 def book_fail(*, book_id, message: str) -> bool:
     """Stop a book cleanly: status failed, a message for the parent, the request given back."""
+    message = str(message)
     now = timezone.now()
     failed = Book.objects.filter(id=book_id, status__in=[Book.Status.QUEUED, Book.Status.GENERATING]).update(
         status=Book.Status.FAILED, error_message=message[:500], status_message=_("Something went wrong.")
@@ -292,3 +299,13 @@ def books_resume(*, stale_after: timedelta) -> list:
                 assemble_task.delay(str(book.id))
         resumed.append(book.id)
     return resumed
+
+
+def books_fail_overdue() -> int:
+    """Fail books that have been queued or drawing longer than the deadline allows."""
+    limit = timezone.now() - timedelta(seconds=settings.BOOK_GENERATION_DEADLINE)
+    overdue = Book.objects.in_progress().filter(
+        Q(generation_started_at__lt=limit) | Q(generation_started_at__isnull=True, created_at__lt=limit)
+    )
+    message = _("Making this book took too long. It did not count against your quota; please try again.")
+    return sum(book_fail(book_id=book_id, message=message) for book_id in overdue.values_list("id", flat=True))

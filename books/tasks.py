@@ -1,7 +1,13 @@
-"""Thin Celery wrappers: ids in, call the generation service."""
+"""Thin Celery wrappers: ids in, call the generation service.
+
+Expected errors (a provider down) become a message for the parent; anything
+unexpected is logged with its traceback and the book fails with a plain message,
+never the exception's text.
+"""
 
 from __future__ import annotations
 
+import logging
 import random
 
 from celery import shared_task
@@ -10,13 +16,18 @@ from ai.errors import AllProvidersFailed, ProviderError
 from books import generation
 from fabrica.errors import ApplicationError
 
+logger = logging.getLogger(__name__)
+
 
 @shared_task(acks_late=True)
 def book_write_story(book_id: str, job_id: int | None = None) -> None:
     try:
         generation.book_write_story(book_id=book_id, job_id=job_id)
-    except (AllProvidersFailed, ProviderError) as exc:
+    except ApplicationError as exc:
         generation.book_fail(book_id=book_id, message=exc.message)
+    except Exception:
+        logger.exception("writing the story of book %s failed", book_id)
+        generation.book_fail(book_id=book_id, message=generation.UNEXPECTED_ERROR)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=generation.MAX_PAGE_ATTEMPTS)
@@ -27,6 +38,9 @@ def book_draw_page(self, page_id: int) -> None:
         if generation.page_release_for_retry(page_id=page_id, retries=self.request.retries):
             raise self.retry(countdown=2**self.request.retries + random.random()) from exc
         generation.page_fail(page_id=page_id, message=exc.message)
+    except Exception:
+        logger.exception("drawing page %s failed", page_id)
+        generation.page_fail(page_id=page_id, message=generation.UNEXPECTED_ERROR)
 
 
 @shared_task(acks_late=True)
@@ -35,3 +49,11 @@ def book_assemble(book_id: str) -> None:
         generation.book_assemble(book_id=book_id)
     except ApplicationError as exc:
         generation.book_fail(book_id=book_id, message=exc.message)
+    except Exception:
+        logger.exception("assembling book %s failed", book_id)
+        generation.book_fail(book_id=book_id, message=generation.UNEXPECTED_ERROR)
+
+
+@shared_task
+def books_watchdog() -> int:
+    return generation.books_fail_overdue()

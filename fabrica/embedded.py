@@ -43,6 +43,13 @@ def start_embedded_worker(*, concurrency: int | None = None) -> WorkController:
         return _worker
 
 
+def start_embedded_beat() -> None:
+    """Periodic jobs in a thread of this process: a separate beat could not reach the memory broker."""
+    from celery.beat import EmbeddedService
+
+    EmbeddedService(app, thread=True, scheduler_cls=settings.CELERY_BEAT_SCHEDULER).start()
+
+
 def stop_embedded_worker() -> None:
     global _worker
     with _lock:

@@ -124,3 +124,17 @@ def test_a_failed_book_is_not_touched_by_late_page_tasks(owner, celery_eager):
     book = book_factory(owner=owner, status=Book.Status.FAILED)
     generation.page_draw(page_id=book.pages.first().id)
     assert book.pages.first().status == Page.Status.PENDING
+
+
+def test_the_watchdog_fails_books_stuck_past_the_deadline_and_spares_the_rest(owner):
+    stuck = book_factory(owner=owner, status=Book.Status.GENERATING)
+    fresh = book_factory(owner=owner, status=Book.Status.GENERATING)
+    for book in (stuck, fresh):
+        GenerationJob.objects.create(book=book, user=owner, status=GenerationJob.Status.RUNNING)
+    Book.objects.filter(id=stuck.id).update(generation_started_at=timezone.now() - timedelta(minutes=6))
+    Book.objects.filter(id=fresh.id).update(generation_started_at=timezone.now())
+    assert generation.books_fail_overdue() == 1
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (stuck.status, fresh.status) == (Book.Status.FAILED, Book.Status.GENERATING)
+    assert stuck.jobs.get().quota_refunded

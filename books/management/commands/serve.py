@@ -16,9 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, host: str, port: int, **options):
         if settings.EMBEDDED:
-            from fabrica.embedded import start_embedded_worker
+            from fabrica.embedded import start_embedded_beat, start_embedded_worker
 
             worker = start_embedded_worker()
+            start_embedded_beat()
             # Nothing else runs on the memory broker, so anything in progress was lost with the last run.
             resumed = books_resume(stale_after=timedelta(0))
             if resumed:

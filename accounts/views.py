@@ -28,4 +28,6 @@ def preferences(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your preferences were saved."))
         return redirect("accounts:preferences")
-    return render(request, "accounts/preferences.html", {"form": form, "usage": quota_usage(user=request.user)})
+    return render(
+        request, "accounts/preferences.html", {"form": form, "usage": quota_usage(user=request.user)}
+    )

@@ -19,7 +19,16 @@ class PageInline(admin.TabularInline):
 
 @admin.register(Book)
 class BookAdmin(admin.ModelAdmin):
-    list_display = ["display_title", "owner", "style", "num_pages", "language", "status", "progress", "created_at"]
+    list_display = [
+        "display_title",
+        "owner",
+        "style",
+        "num_pages",
+        "language",
+        "status",
+        "progress",
+        "created_at",
+    ]
     list_filter = ["status", "style", "language", "created_at"]
     search_fields = ["title", "theme", "owner__email"]
     raw_id_fields = ["owner"]

@@ -45,7 +45,9 @@ def _periodic_tasks_register() -> list[str]:
     """Create missing schedules; never overwrite what an operator changed in the admin."""
     report = []
     for spec in PERIODIC_TASKS:
-        interval, _ = IntervalSchedule.objects.get_or_create(every=spec["every"], period=IntervalSchedule.SECONDS)
+        interval, _ = IntervalSchedule.objects.get_or_create(
+            every=spec["every"], period=IntervalSchedule.SECONDS
+        )
         _, created = PeriodicTask.objects.get_or_create(
             name=spec["name"], defaults={"task": spec["task"], "interval": interval}
         )

@@ -7,7 +7,14 @@ from books.models import Book, Style
 class BookForm(forms.Form):
     """Parses the create form; the rules themselves live in ``books.services``."""
 
-    style = forms.ChoiceField(label=_("Style"), widget=forms.RadioSelect)
+    style = forms.ChoiceField(
+        label=_("Style"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": _("Choose one of the available styles."),
+            "required": _("Choose a style."),
+        },
+    )
     num_pages = forms.IntegerField(
         label=_("Pages"),
         initial=8,
@@ -19,7 +26,12 @@ class BookForm(forms.Form):
     )
     age_range = forms.ChoiceField(
         label=_("Child's age"),
-        choices=[("2-3", _("2–3 years")), ("4-6", _("4–6 years")), ("7-9", _("7–9 years")), ("10-12", _("10–12 years"))],
+        choices=[
+            ("2-3", _("2–3 years")),
+            ("4-6", _("4–6 years")),
+            ("7-9", _("7–9 years")),
+            ("10-12", _("10–12 years")),
+        ],
     )
     narrative_source = forms.ChoiceField(
         label=_("Story"), choices=Book.Narrative.choices, initial="generated", widget=forms.RadioSelect
@@ -34,7 +46,9 @@ class BookForm(forms.Form):
         label=_("What should it teach?"),
         required=False,
         max_length=120,
-        widget=forms.TextInput(attrs={"placeholder": _("friendship, numbers, nature, hygiene…"), "list": "goals"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("friendship, numbers, nature, hygiene…"), "list": "goals"}
+        ),
     )
     title = forms.CharField(label=_("Title (optional)"), required=False, max_length=200)
     story = forms.CharField(label=_("Your story"), required=False, widget=forms.Textarea(attrs={"rows": 8}))

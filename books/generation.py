@@ -67,14 +67,17 @@ def book_write_story(*, book_id, job_id: int | None = None) -> None:
     """Step 1: write the story and create the pages, then queue one drawing task per page."""
     now = timezone.now()
     claimed = Book.objects.filter(id=book_id, status=Book.Status.QUEUED).update(
-        status=Book.Status.GENERATING, progress=5, status_message=_("Writing the story…"), generation_started_at=now
+        status=Book.Status.GENERATING,
+        progress=5,
+        status_message=_("Writing the story…"),
+        generation_started_at=now,
     )
     book = Book.objects.select_related("style").get(id=book_id)
     if not claimed and not (book.status == Book.Status.GENERATING and not book.pages.exists()):
         return  # another worker got there first, or the story is already written
-    GenerationJob.objects.filter(book_id=book_id, kind=GenerationJob.Kind.BOOK, started_at__isnull=True).update(
-        status=GenerationJob.Status.RUNNING, started_at=now
-    )
+    GenerationJob.objects.filter(
+        book_id=book_id, kind=GenerationJob.Kind.BOOK, started_at__isnull=True
+    ).update(status=GenerationJob.Status.RUNNING, started_at=now)
     progress_notify(book_id)
     result = story_generate(request=_story_request(book))
     _book_save_story(book=book, story=result.story)
@@ -94,9 +97,9 @@ def _book_save_story(*, book: Book, story) -> None:
         progress=10,
         status_message=_("Drawing the pages…"),
     )
-    GenerationJob.objects.filter(book=book, kind=GenerationJob.Kind.BOOK, step=GenerationJob.Step.STORY).update(
-        step=GenerationJob.Step.PAGES
-    )
+    GenerationJob.objects.filter(
+        book=book, kind=GenerationJob.Kind.BOOK, step=GenerationJob.Step.STORY
+    ).update(step=GenerationJob.Step.PAGES)
     page_ids = list(Page.objects.filter(book=book).values_list("id", flat=True))
     transaction.on_commit(lambda: _enqueue_pages(page_ids))
     _notify_on_commit(book.id)
@@ -199,7 +202,8 @@ def page_fail(*, page_id: int, message: str) -> None:
     Page.objects.filter(id=page_id).update(status=Page.Status.FAILED, error_message=message[:500])
     book_fail(
         book_id=page.book_id,
-        message=_("We could not draw page %(number)s: %(reason)s") % {"number": page.number, "reason": message},
+        message=_("We could not draw page %(number)s: %(reason)s")
+        % {"number": page.number, "reason": message},
     )
 
 
@@ -263,8 +267,15 @@ def book_fail(*, book_id, message: str) -> bool:
     if not failed:
         return False
     GenerationJob.objects.filter(
-        book_id=book_id, kind=GenerationJob.Kind.BOOK, status__in=[GenerationJob.Status.QUEUED, GenerationJob.Status.RUNNING]
-    ).update(status=GenerationJob.Status.FAILED, finished_at=now, quota_refunded=True, error_details={"message": message})
+        book_id=book_id,
+        kind=GenerationJob.Kind.BOOK,
+        status__in=[GenerationJob.Status.QUEUED, GenerationJob.Status.RUNNING],
+    ).update(
+        status=GenerationJob.Status.FAILED,
+        finished_at=now,
+        quota_refunded=True,
+        error_details={"message": message},
+    )
     logger.warning("book %s failed: %s", book_id, message)
     _notify_on_commit(book_id)
     return True
@@ -282,7 +293,9 @@ def books_resume(*, stale_after: timedelta) -> list:
     resumed = []
     stale = timezone.now() - stale_after
     for book in Book.objects.in_progress().filter(deleted_at__isnull=True):
-        Book.objects.filter(id=book.id, status=Book.Status.GENERATING).update(generation_started_at=timezone.now())
+        Book.objects.filter(id=book.id, status=Book.Status.GENERATING).update(
+            generation_started_at=timezone.now()
+        )
         if book.status == Book.Status.QUEUED or not book.pages.exists():
             story_task.delay(str(book.id))
         else:
@@ -308,4 +321,6 @@ def books_fail_overdue() -> int:
         Q(generation_started_at__lt=limit) | Q(generation_started_at__isnull=True, created_at__lt=limit)
     )
     message = _("Making this book took too long. It did not count against your quota; please try again.")
-    return sum(book_fail(book_id=book_id, message=message) for book_id in overdue.values_list("id", flat=True))
+    return sum(
+        book_fail(book_id=book_id, message=message) for book_id in overdue.values_list("id", flat=True)
+    )

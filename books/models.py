@@ -160,7 +160,9 @@ class GenerationJob(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BOOK)
     book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="jobs")
     page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_jobs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_jobs"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     step = models.CharField(max_length=12, choices=Step.choices, default=Step.STORY)
     celery_task_id = models.CharField(max_length=255, blank=True)

@@ -65,5 +65,7 @@ def progress_snapshot(book: Book) -> dict[str, Any]:
         "num_pages": book.num_pages,
         "pages_done": sum(1 for page in pages if page["status"] == "done"),
         "pages": pages,
-        "pdf_url": reverse("books:download", args=[book.id]) if book.status == Book.Status.GENERATED else None,
+        "pdf_url": reverse("books:download", args=[book.id])
+        if book.status == Book.Status.GENERATED
+        else None,
     }

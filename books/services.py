@@ -16,7 +16,14 @@ AGE_RANGES = ("2-3", "4-6", "7-9", "10-12")
 
 
 def _validate_book(
-    *, style_slug: str, num_pages, language: str, age_range: str, theme: str, narrative_source: str, story: str
+    *,
+    style_slug: str,
+    num_pages,
+    language: str,
+    age_range: str,
+    theme: str,
+    narrative_source: str,
+    story: str,
 ) -> tuple[Style | None, dict[str, str]]:
     errors: dict[str, str] = {}
     style = Style.objects.filter(slug=style_slug, is_active=True).first()

@@ -36,7 +36,11 @@ def book_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def book_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    initial = {"language": user.language, "age_range": user.age_range, "style": getattr(user.default_style, "slug", "cartoon")}
+    initial = {
+        "language": user.language,
+        "age_range": user.age_range,
+        "style": getattr(user.default_style, "slug", "cartoon"),
+    }
     form = BookForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -25,7 +25,9 @@ class Export(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["book", "format", "paper", "content_hash"], name="export_cache_key")
+            models.UniqueConstraint(
+                fields=["book", "format", "paper", "content_hash"], name="export_cache_key"
+            )
         ]
 
     def __str__(self) -> str:

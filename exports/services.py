@@ -57,7 +57,9 @@ def export_print_pdf(*, book: Book, paper: str = "a4") -> Export:
         return cached
     data = render_print_pdf(_pdf_book(book), paper=paper)
     if len(data) > MAX_EXPORT_BYTES:
-        raise ExportTooLarge("This book's PDF would be larger than 100 MB, too large to print. Try fewer pages.")
+        raise ExportTooLarge(
+            "This book's PDF would be larger than 100 MB, too large to print. Try fewer pages."
+        )
     return _export_save(book=book, paper=paper, content_hash=content_hash, data=data)
 
 
@@ -70,5 +72,7 @@ def _export_save(*, book: Book, paper: str, content_hash: str, data: bytes) -> E
             export.save()
     except IntegrityError:  # another worker built the same file first
         export.file.delete(save=False)
-        return Export.objects.get(book=book, format=Export.Format.PRINT, paper=paper, content_hash=content_hash)
+        return Export.objects.get(
+            book=book, format=Export.Format.PRINT, paper=paper, content_hash=content_hash
+        )
     return export

@@ -35,7 +35,9 @@ def test_a_signup_with_mismatched_passwords_says_so(client, catalog):
 
 
 def test_logging_in_uses_the_email(client, owner):
-    response = client.post(reverse("account_login"), {"login": "owner@example.com", "password": "a-long-passphrase-1"})
+    response = client.post(
+        reverse("account_login"), {"login": "owner@example.com", "password": "a-long-passphrase-1"}
+    )
     assert response.status_code == 302
     assert client.get(reverse("books:list")).status_code == 200
 
@@ -52,11 +54,22 @@ def test_the_google_button_shows_only_when_configured(client, catalog, settings)
 def test_preferences_are_saved(owner_client, owner):
     response = owner_client.post(
         reverse("accounts:preferences"),
-        {"display_name": "Mãe da Ana", "default_style": "", "language": "es", "paper_size": "letter", "age_range": "7-9"},
+        {
+            "display_name": "Mãe da Ana",
+            "default_style": "",
+            "language": "es",
+            "paper_size": "letter",
+            "age_range": "7-9",
+        },
     )
     assert response.status_code == 302
     owner.refresh_from_db()
-    assert (owner.display_name, owner.language, owner.paper_size, owner.age_range) == ("Mãe da Ana", "es", "letter", "7-9")
+    assert (owner.display_name, owner.language, owner.paper_size, owner.age_range) == (
+        "Mãe da Ana",
+        "es",
+        "letter",
+        "7-9",
+    )
 
 
 def test_a_per_user_override_beats_the_tier(owner):
@@ -72,9 +85,15 @@ def test_the_landing_page_invites_visitors_and_home_greets_users(client, owner):
 
 
 def _settings_import(env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "REDIS_URL", "DATABASE_URL")}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "REDIS_URL", "DATABASE_URL")
+    }
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.EMBEDDED)"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.EMBEDDED)",
+        ],
         env={**clean, "DJANGO_SETTINGS_MODULE": "fabrica.settings", **env},
         cwd=ROOT,
         capture_output=True,

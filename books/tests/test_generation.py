@@ -30,7 +30,9 @@ def test_a_book_is_written_drawn_and_assembled(owner, celery_eager):
     assert book.title
     pages = list(book.pages.order_by("number"))
     assert [p.number for p in pages] == [1, 2, 3, 4, 5, 6]
-    assert all(p.status == Page.Status.DONE and p.image and p.thumbnail and len(p.sha256) == 64 for p in pages)
+    assert all(
+        p.status == Page.Status.DONE and p.image and p.thumbnail and len(p.sha256) == 64 for p in pages
+    )
     assert all(p.text for p in pages)
     assert len({p.sha256 for p in pages}) == 6  # a different picture on every page
     job = book.jobs.get()

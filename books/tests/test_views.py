@@ -49,7 +49,7 @@ def test_creating_a_book_queues_it_and_shows_its_page(owner_client, django_captu
         ("num_pages", "4", "between 5 and 20 pages"),
         ("num_pages", "21", "between 5 and 20 pages"),
         ("num_pages", "abc", "Enter the number of pages"),
-        ("style", "cubism", "Select a valid choice"),
+        ("style", "cubism", "Choose one of the available styles"),
         ("theme", "", "Tell us what the story is about"),
     ],
 )

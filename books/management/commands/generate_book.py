@@ -34,7 +34,9 @@ class Command(BaseCommand):
             start_embedded_worker()
         started = time.monotonic()
         book = self._create(opts)
-        self.stdout.write(f"Book {book.id} queued ({book.num_pages} pages, {book.style.name}, {book.language}).")
+        self.stdout.write(
+            f"Book {book.id} queued ({book.num_pages} pages, {book.style.name}, {book.language})."
+        )
         book = self._wait(book, opts["timeout"])
         elapsed = time.monotonic() - started
         if book.status != Book.Status.GENERATED:

@@ -1,0 +1,40 @@
+"""Errors raised by the AI layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fabrica.errors import ApplicationError
+
+
+class ProviderError(ApplicationError):
+    """One provider failed one call; ``transient`` says whether trying again may help."""
+
+    code = "provider_error"
+    status_code = 502
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transient: bool = False,
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+    ):
+        super().__init__(message, code=code, details=details)
+        self.transient = transient
+
+
+class StoryInvalid(ProviderError):
+    """The provider answered, but the story breaks the contract (page count, empty text...)."""
+
+    code = "story_invalid"
+
+
+class AllProvidersFailed(ApplicationError):
+    code = "ai_unavailable"
+    status_code = 503
+    default_message = "Our illustrators are busy right now. Please try again in a few minutes."
+
+    def __init__(self, message: str = default_message, *, details: dict[str, Any] | None = None):
+        super().__init__(message, details=details)

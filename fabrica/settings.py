@@ -254,6 +254,8 @@ AI_IMAGE_PROVIDERS = envlist("AI_IMAGE_PROVIDERS", "offline")
 AI_OFFLINE_TEXT_DELAY = envfloat("AI_OFFLINE_TEXT_DELAY", 0.0)
 AI_OFFLINE_IMAGE_DELAY = envfloat("AI_OFFLINE_IMAGE_DELAY", 0.0)
 AI_OFFLINE_FAILURE_RATE = envfloat("AI_OFFLINE_FAILURE_RATE", 0.0)
+# First retry delay for a transient provider error; doubles per attempt, with jitter.
+AI_RETRY_BACKOFF_SECONDS = envfloat("AI_RETRY_BACKOFF_SECONDS", 0.25)
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -39,5 +39,7 @@ def celery_eager():
     from fabrica.celery import app
 
     app.conf.task_always_eager = True
+    # A task's errors stay in that task, as with a real worker, instead of surfacing in the enqueuer.
+    app.conf.task_eager_propagates = False
     yield
     app.conf.task_always_eager = False

@@ -193,6 +193,9 @@ def page_release_for_retry(*, page_id: int, retries: int) -> bool:
     if retries >= MAX_PAGE_ATTEMPTS - 1 or _past_deadline(page.book):
         return False
     Page.objects.filter(id=page_id, status=Page.Status.RUNNING).update(status=Page.Status.PENDING)
+    GenerationJob.objects.filter(book_id=page.book_id, status=GenerationJob.Status.RUNNING).update(
+        retries=F("retries") + 1
+    )
     return True
 
 

@@ -102,7 +102,12 @@ def book_create(
         status_message=_("Waiting for a free illustrator…"),
     )
     job = GenerationJob.objects.create(kind=GenerationJob.Kind.BOOK, book=book, user=owner)
+    transaction.on_commit(lambda: _book_enqueue(book_id=book.id, job_id=job.id))
+    return book
+
+
+def _book_enqueue(*, book_id, job_id: int) -> None:
     from books.tasks import book_write_story
 
-    transaction.on_commit(lambda: book_write_story.delay(str(book.id), job.id))
-    return book
+    result = book_write_story.delay(str(book_id), job_id)
+    GenerationJob.objects.filter(id=job_id).update(celery_task_id=result.id or "")

@@ -140,3 +140,37 @@ def test_the_watchdog_fails_books_stuck_past_the_deadline_and_spares_the_rest(ow
     fresh.refresh_from_db()
     assert (stuck.status, fresh.status) == (Book.Status.FAILED, Book.Status.GENERATING)
     assert stuck.jobs.get().quota_refunded
+
+
+def test_the_job_records_its_celery_task(owner, celery_eager):
+    book = _make(owner)
+    assert book.jobs.get().celery_task_id
+
+
+def test_a_page_that_fails_once_is_retried_and_the_retry_is_counted(owner, celery_eager, settings):
+    from ai.errors import ProviderError
+    from ai.providers import register_image_provider, unregister_provider
+    from ai.providers.offline import OfflineImageProvider
+
+    calls = []
+
+    class FlakyOnce(OfflineImageProvider):
+        name = "flaky"
+
+        def generate_image(self, request):
+            calls.append(request.seed)
+            if request.seed.endswith(":2") and calls.count(request.seed) == 1:
+                raise ProviderError("busy", transient=False)
+            return super().generate_image(request)
+
+    register_image_provider("flaky", FlakyOnce)
+    settings.AI_IMAGE_PROVIDERS = ["flaky"]
+    try:
+        book = _make(owner)
+    finally:
+        unregister_provider("flaky")
+    book.refresh_from_db()
+    assert book.status == Book.Status.GENERATED
+    page = book.pages.get(number=2)
+    assert page.attempts == 2
+    assert book.jobs.get().retries == 1

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -173,10 +174,12 @@ def _page_save_image(*, page: Page, image: GeneratedImage, elapsed_ms: int) -> N
 
 
 def _book_page_finished(*, book_id) -> None:
-    book = Book.objects.get(id=book_id)
+    # Pages finishing at the same moment take turns here, so each count sees the
+    # pages committed before it and exactly one of them sees the last page done.
+    book = Book.objects.select_for_update().get(id=book_id)
     done = book.pages.filter(status=Page.Status.DONE).count()
     Book.objects.filter(id=book_id).update(
-        progress=10 + (80 * done) // book.num_pages,
+        progress=Greatest(F("progress"), 10 + (80 * done) // book.num_pages),
         status_message=_("Drawing the pages… %(done)s of %(total)s ready")
         % {"done": done, "total": book.num_pages},
     )

@@ -86,7 +86,9 @@ def one_run(session: requests.Session, base: str, pages: int, timeout: float) ->
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--email", default="demo@fabrica.local")
     parser.add_argument("--password", default="colorir-2026")
@@ -96,8 +98,10 @@ def main() -> None:
     args = parser.parse_args()
     session = login(args.base_url, args.email, args.password)
     times = [one_run(session, args.base_url, args.pages, args.timeout) for _ in range(args.runs)]
-    print(f"{args.pages}-page book, {len(times)} runs: median {statistics.median(times):.2f}s, "
-          f"min {min(times):.2f}s, max {max(times):.2f}s")
+    print(
+        f"{args.pages}-page book, {len(times)} runs: median {statistics.median(times):.2f}s, "
+        f"min {min(times):.2f}s, max {max(times):.2f}s"
+    )
 
 
 if __name__ == "__main__":

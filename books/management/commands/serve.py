@@ -24,6 +24,8 @@ class Command(BaseCommand):
             resumed = books_resume(stale_after=timedelta(0))
             if resumed:
                 self.stdout.write(f"Resumed {len(resumed)} book(s) left in progress by the previous run.")
-            self.stdout.write(f"Embedded mode: Celery worker with {worker.concurrency} threads in this process.")
+            self.stdout.write(
+                f"Embedded mode: Celery worker with {worker.concurrency} threads in this process."
+            )
         self.stdout.write(self.style.SUCCESS(f"Serving http://{host}:{port}/  (Ctrl+C to stop)"))
         uvicorn.run("fabrica.asgi:application", host=host, port=port, log_level="warning", lifespan="off")

@@ -21,10 +21,10 @@ MIN_WHITE_SHARE = 0.55
 SPECK_DENSITY = 0.2
 
 
-def normalize_line_art(png: bytes, *, size: int | None = None) -> bytes:
+def normalize_line_art(png: bytes, *, width: int | None = None, height: int | None = None) -> bytes:
     gray = _flatten(_open(png)).convert("L")
-    if size:
-        gray = _fit_square(gray, size)
+    if width and height:
+        gray = _fit(gray, width, height)
     ink = _threshold(gray)
     if _ink_share(ink) > MAX_INK_SHARE:
         ink = _trace_edges(gray)
@@ -66,10 +66,10 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image
 
 
-def _fit_square(gray: Image.Image, size: int) -> Image.Image:
-    fitted = ImageOps.contain(gray, (size, size), method=Image.Resampling.LANCZOS)
-    canvas = Image.new("L", (size, size), PAPER)
-    canvas.paste(fitted, ((size - fitted.width) // 2, (size - fitted.height) // 2))
+def _fit(gray: Image.Image, width: int, height: int) -> Image.Image:
+    fitted = ImageOps.contain(gray, (width, height), method=Image.Resampling.LANCZOS)
+    canvas = Image.new("L", (width, height), PAPER)
+    canvas.paste(fitted, ((width - fitted.width) // 2, (height - fitted.height) // 2))
     return canvas
 
 

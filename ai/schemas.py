@@ -17,6 +17,12 @@ class StoryRequest:
     # Non-empty when the parent pasted/uploaded their own story: split it into exactly num_pages
     # pages (at paragraph/sentence breaks), keep the parent's words, write illustration prompts.
     user_story: str = ""
+    # How freely a user story may be rewritten: "faithful" keeps every sentence (spelling fixes
+    # only), "light" may add connecting sentences, "free" uses it as a seed for a new story.
+    liberty: str = "faithful"
+    style_prompt: str = ""  # the Style row's prompt fragment
+    # Set on the one repair attempt after an invalid answer: what was wrong with it.
+    repair_hint: str = ""
     seed: str = ""  # determinism key (the book's UUID)
 
 
@@ -48,8 +54,22 @@ class ImageRequest:
     style: str
     character_sheet: str = ""
     seed: str = ""  # determinism key, e.g. f"{book_id}:{page_number}"
-    size: int = 2048  # square, pixels
+    # The printed picture: 4:5 portrait, 300 DPI at 8 x 10 in. Providers are asked for the
+    # aspect ratio; the normalizer brings whatever comes back to exactly this size.
+    width: int = 2400
+    height: int = 3000
     kind: str = "page"  # "page" | "cover"
+    style_prompt: str = ""  # the Style row's prompt fragment
+    # Set on the QC retry: a sentence that corrects what was wrong ("no grey shading", ...).
+    corrective: str = ""
+
+    @property
+    def aspect_ratio(self) -> str:
+        """The ratio as image APIs spell it, e.g. "4:5"."""
+        from math import gcd
+
+        divisor = gcd(self.width, self.height)
+        return f"{self.width // divisor}:{self.height // divisor}"
 
 
 @dataclass(frozen=True)

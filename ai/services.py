@@ -51,7 +51,7 @@ def image_generate(*, request: ImageRequest) -> GeneratedImage:
         provider = get_image_provider(name)
         try:
             raw = _with_retry(provider.generate_image, request, provider=name)
-            png, width, height = _clean_image(raw, size=request.size, provider=name)
+            png, width, height = _clean_image(raw, request=request, provider=name)
         except ProviderError as error:
             failures.append(_failure(name, error))
             continue
@@ -76,9 +76,9 @@ def story_validate(*, story: Story, num_pages: int) -> None:
         raise StoryInvalid("The story did not come out right: " + "; ".join(problems) + ".")
 
 
-def _clean_image(raw: bytes, *, size: int, provider: str) -> tuple[bytes, int, int]:
+def _clean_image(raw: bytes, *, request: ImageRequest, provider: str) -> tuple[bytes, int, int]:
     try:
-        png = normalize_line_art(raw, size=size)
+        png = normalize_line_art(raw, width=request.width, height=request.height)
     except (UnidentifiedImageError, OSError, ValueError) as error:
         raise ProviderError(
             f"{provider} returned an unreadable image.", details={"error": str(error)}

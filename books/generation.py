@@ -141,7 +141,8 @@ def _image_request(page: Page) -> ImageRequest:
         style=book.style.slug,
         character_sheet=book.character_sheet,
         seed=f"{book.id}:{page.number}",
-        size=settings.PAGE_IMAGE_SIZE,
+        width=settings.PAGE_IMAGE_WIDTH,
+        height=settings.PAGE_IMAGE_HEIGHT,
     )
 
 
@@ -242,7 +243,8 @@ def _book_draw_cover(book: Book) -> None:
             style=book.style.slug,
             character_sheet=book.character_sheet,
             seed=f"{book.id}:cover",
-            size=settings.PAGE_IMAGE_SIZE,
+            width=settings.PAGE_IMAGE_WIDTH,
+            height=settings.PAGE_IMAGE_HEIGHT,
             kind="cover",
         )
     )

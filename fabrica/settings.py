@@ -249,7 +249,9 @@ BOOK_MAX_PAGES = 20
 STORY_MAX_CHARS = 10_000
 # A whole book must be drawn within this many seconds, retries included.
 BOOK_GENERATION_DEADLINE = envint("BOOK_GENERATION_DEADLINE", 300)
-PAGE_IMAGE_SIZE = envint("PAGE_IMAGE_SIZE", 2048)
+# Pictures are 4:5 portrait: 300 DPI at 8 x 10 in, so they print at >= 300 DPI on A4 and Letter.
+PAGE_IMAGE_WIDTH = envint("PAGE_IMAGE_WIDTH", 2400)
+PAGE_IMAGE_HEIGHT = envint("PAGE_IMAGE_HEIGHT", 3000)
 
 # --- AI -----------------------------------------------------------------------
 AI_TEXT_PROVIDERS = envlist("AI_TEXT_PROVIDERS", "offline")

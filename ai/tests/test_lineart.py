@@ -76,7 +76,7 @@ def test_tiny_specks_are_removed():
 
 def test_it_fits_any_shape_into_a_white_padded_square():
     wide = _drawing().resize((800, 400))
-    out = _open(normalize_line_art(_png(wide), size=256))
+    out = _open(normalize_line_art(_png(wide), width=256, height=256))
     assert out.size == (256, 256)
     assert out.convert("L").getpixel((128, 5)) == 255
     assert out.mode in ("1", "L")

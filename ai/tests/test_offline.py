@@ -31,7 +31,7 @@ def _story(**overrides):
 
 
 def _image(prompt="a dinosaur next to a tree and a house, the sun in the sky", **overrides) -> bytes:
-    fields = {"prompt": prompt, "style": "cartoon", "seed": "b1:1", "size": 512}
+    fields = {"prompt": prompt, "style": "cartoon", "seed": "b1:1", "width": 512, "height": 640}
     return get_image_provider("offline").generate_image(ImageRequest(**{**fields, **overrides}))
 
 
@@ -140,7 +140,7 @@ def test_a_long_story_breaks_pages_at_paragraph_ends():
 
 
 def test_a_picture_is_clean_black_and_white_line_art():
-    png = _image(size=1024)
+    png = _image(width=1024, height=1280)
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.size == (1024, 1024)
     assert is_line_art(png)

@@ -17,7 +17,7 @@ from ai.schemas import ImageRequest, StoryRequest
 from ai.services import image_generate, story_generate
 
 REQUEST = StoryRequest(theme="dinosaurs", num_pages=6, language="en", style="cartoon", seed="svc")
-IMAGE = ImageRequest(prompt="a cat and a tree", style="cartoon", seed="svc:1", size=256)
+IMAGE = ImageRequest(prompt="a cat and a tree", style="cartoon", seed="svc:1", width=256, height=320)
 
 
 class FakeProvider:
@@ -126,7 +126,7 @@ def test_the_offline_failure_rate_makes_every_provider_fail(settings):
 def test_an_image_comes_back_as_normalized_line_art_of_the_requested_size(settings):
     settings.AI_IMAGE_PROVIDERS = ["offline"]
     result = image_generate(request=IMAGE)
-    assert (result.width, result.height) == (256, 256)
+    assert (result.width, result.height) == (256, 320)
     assert result.provider == "offline"
     assert is_line_art(result.png)
 

@@ -64,10 +64,10 @@ class Plan:
 
 
 def draw_picture(request: ImageRequest) -> Image.Image:
-    rng = seeded("picture", request.seed, request.prompt, request.kind, request.size)
+    rng = seeded("picture", request.seed, request.prompt, request.kind, request.width)
     plan = plan_scene(request, rng)
-    line = max(2, round(request.size * LINE * STYLE_WEIGHT.get(request.style, 1.0)))
-    canvas = Canvas(request.size, line)
+    line = max(2, round(request.width * LINE * STYLE_WEIGHT.get(request.style, 1.0)))
+    canvas = Canvas(request.width, line)
     if request.kind == "cover":
         compose_cover(canvas, plan, rng)
     else:

@@ -259,8 +259,24 @@ AI_IMAGE_PROVIDERS = envlist("AI_IMAGE_PROVIDERS", "offline")
 AI_OFFLINE_TEXT_DELAY = envfloat("AI_OFFLINE_TEXT_DELAY", 0.0)
 AI_OFFLINE_IMAGE_DELAY = envfloat("AI_OFFLINE_IMAGE_DELAY", 0.0)
 AI_OFFLINE_FAILURE_RATE = envfloat("AI_OFFLINE_FAILURE_RATE", 0.0)
-# First retry delay for a transient provider error; doubles per attempt, with jitter.
+# First retry delay for a transient provider error; doubles per attempt, with jitter, capped.
 AI_RETRY_BACKOFF_SECONDS = envfloat("AI_RETRY_BACKOFF_SECONDS", 0.25)
+AI_RETRY_BACKOFF_MAX_SECONDS = envfloat("AI_RETRY_BACKOFF_MAX_SECONDS", 8.0)
+AI_ATTEMPTS_PER_PROVIDER = envint("AI_ATTEMPTS_PER_PROVIDER", 3)
+# One call, connect to last byte (an admin provider row may set its own).
+AI_TIMEOUT_SECONDS = envfloat("AI_TIMEOUT_SECONDS", 90.0)
+# Circuit breaker per provider and capability, shared by all workers through the cache.
+AI_CIRCUIT_FAILURE_THRESHOLD = envint("AI_CIRCUIT_FAILURE_THRESHOLD", 5)
+AI_CIRCUIT_COOLDOWN_SECONDS = envfloat("AI_CIRCUIT_COOLDOWN_SECONDS", 60.0)
+
+GEMINI_API_KEY = os.environ.get("GEMINI_API_KEY", "")
+GEMINI_BASE_URL = os.environ.get("GEMINI_BASE_URL", "")
+GEMINI_TEXT_MODEL = os.environ.get("GEMINI_TEXT_MODEL", "gemini-2.5-flash")
+GEMINI_IMAGE_MODEL = os.environ.get("GEMINI_IMAGE_MODEL", "gemini-2.5-flash-image")
+OPENROUTER_API_KEY = os.environ.get("OPENROUTER_API_KEY", "")
+OPENROUTER_BASE_URL = os.environ.get("OPENROUTER_BASE_URL", "")
+OPENROUTER_TEXT_MODEL = os.environ.get("OPENROUTER_TEXT_MODEL", "google/gemini-2.5-flash")
+OPENROUTER_IMAGE_MODEL = os.environ.get("OPENROUTER_IMAGE_MODEL", "google/gemini-2.5-flash-image")
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -2,38 +2,46 @@
 
 Adding an adapter is one line in ``_TEXT_FACTORIES`` / ``_IMAGE_FACTORIES`` (or a call to
 ``register_text_provider`` / ``register_image_provider``, which tests use for fakes).
-Factories are imported lazily so that an adapter's SDK is only loaded when it is used.
+Factories take a ``ProviderConfig`` and are imported lazily, so that an adapter's SDK is
+only loaded when it is used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ai.providers.base import ImageProvider, TextProvider
+from ai.providers.base import ImageProvider, ProviderConfig, TextProvider
+
+TextFactory = Callable[[ProviderConfig], TextProvider]
+ImageFactory = Callable[[ProviderConfig], ImageProvider]
 
 
-def _offline_text() -> TextProvider:
+def _offline_text(config: ProviderConfig) -> TextProvider:
     from ai.providers.offline import OfflineTextProvider
 
     return OfflineTextProvider()
 
 
-def _offline_image() -> ImageProvider:
+def _offline_image(config: ProviderConfig) -> ImageProvider:
     from ai.providers.offline import OfflineImageProvider
 
     return OfflineImageProvider()
 
 
-_TEXT_FACTORIES: dict[str, Callable[[], TextProvider]] = {"offline": _offline_text}
-_IMAGE_FACTORIES: dict[str, Callable[[], ImageProvider]] = {"offline": _offline_image}
+_TEXT_FACTORIES: dict[str, TextFactory] = {"offline": _offline_text}
+_IMAGE_FACTORIES: dict[str, ImageFactory] = {"offline": _offline_image}
 
 
-def register_text_provider(name: str, factory: Callable[[], TextProvider]) -> None:
+def register_text_provider(name: str, factory: TextFactory) -> None:
     _TEXT_FACTORIES[name] = factory
 
 
-def register_image_provider(name: str, factory: Callable[[], ImageProvider]) -> None:
+def register_image_provider(name: str, factory: ImageFactory) -> None:
     _IMAGE_FACTORIES[name] = factory
+
+
+def known_providers() -> list[str]:
+    return sorted(set(_TEXT_FACTORIES) | set(_IMAGE_FACTORIES))
 
 
 def unregister_provider(name: str) -> None:
@@ -41,17 +49,17 @@ def unregister_provider(name: str) -> None:
     _IMAGE_FACTORIES.pop(name, None)
 
 
-def get_text_provider(name: str) -> TextProvider:
-    return _build(name, _TEXT_FACTORIES, "text")
+def get_text_provider(name: str, config: ProviderConfig | None = None) -> TextProvider:
+    return _build(name, _TEXT_FACTORIES, config or ProviderConfig(name=name, capability="text"))
 
 
-def get_image_provider(name: str) -> ImageProvider:
-    return _build(name, _IMAGE_FACTORIES, "image")
+def get_image_provider(name: str, config: ProviderConfig | None = None) -> ImageProvider:
+    return _build(name, _IMAGE_FACTORIES, config or ProviderConfig(name=name, capability="image"))
 
 
-def _build(name: str, factories: dict[str, Callable], capability: str):
+def _build(name: str, factories: dict[str, Callable], config: ProviderConfig):
     factory = factories.get(name)
     if factory is None:
         known = ", ".join(sorted(factories))
-        raise ValueError(f"Unknown AI {capability} provider {name!r}; known providers: {known}.")
-    return factory()
+        raise ValueError(f"Unknown AI {config.capability} provider {name!r}; known providers: {known}.")
+    return factory(config)

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from ai.schemas import ImageRequest, Story, StoryRequest
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    """How the router builds one adapter: from settings/env, overridden by the admin's row."""
+
+    name: str
+    capability: str  # "text" | "image"
+    model: str = ""  # empty: the adapter's default model
+    timeout: float = 60.0  # seconds for one call, connect to last byte
+    api_key: str = ""
+    base_url: str = ""  # empty: the provider's public endpoint
 
 
 @runtime_checkable

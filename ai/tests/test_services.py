@@ -48,7 +48,7 @@ def fakes(settings):
 
     def add(kind, provider):
         register = register_text_provider if kind == "text" else register_image_provider
-        register(provider.name, lambda: provider)
+        register(provider.name, lambda config: provider)
         names.append(provider.name)
         return provider
 

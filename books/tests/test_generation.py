@@ -163,7 +163,7 @@ def test_a_page_that_fails_once_is_retried_and_the_retry_is_counted(owner, celer
                 raise ProviderError("busy", transient=False)
             return super().generate_image(request)
 
-    register_image_provider("flaky", FlakyOnce)
+    register_image_provider("flaky", lambda config: FlakyOnce())
     settings.AI_IMAGE_PROVIDERS = ["flaky"]
     try:
         book = _make(owner)

@@ -32,9 +32,19 @@ class StoryInvalid(ProviderError):
 
 
 class AllProvidersFailed(ApplicationError):
+    """Every provider failed; ``transient`` says whether trying again later may help."""
+
     code = "ai_unavailable"
     status_code = 503
     default_message = "Our illustrators are busy right now. Please try again in a few minutes."
+    story_message = "Our storytellers are busy right now. Please try again in a few minutes."
 
-    def __init__(self, message: str = default_message, *, details: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        message: str = default_message,
+        *,
+        details: dict[str, Any] | None = None,
+        transient: bool = True,
+    ):
         super().__init__(message, details=details)
+        self.transient = transient

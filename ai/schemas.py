@@ -46,6 +46,7 @@ class StoryResult:
     story: Story
     provider: str
     model: str
+    prompt_versions: str = ""  # e.g. "story_system@0,story_user@2"
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,4 @@ class GeneratedImage:
     model: str
     width: int
     height: int
+    prompt_versions: str = ""  # e.g. "image_page@3"

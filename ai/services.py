@@ -1,8 +1,11 @@
-"""Story and picture generation through the configured providers, with retry and fallback.
+"""Story and picture generation through the configured providers: the router.
 
-``settings.AI_TEXT_PROVIDERS`` / ``settings.AI_IMAGE_PROVIDERS`` are ordered lists of
-provider names (default ``["offline"]``). Each provider gets a couple of attempts for
-transient errors, then the next provider is tried; when all fail the caller gets one
+For each capability the providers are tried in order (the admin's ``ProviderSetting``
+rows when there are any, else ``AI_TEXT_PROVIDERS`` / ``AI_IMAGE_PROVIDERS``). Per
+provider: a circuit breaker may skip it; transient errors are retried with capped
+exponential backoff and jitter; an invalid story gets one repair attempt and a picture
+that fails the pixel QC one corrective retry, then the next provider takes over. Every
+call is recorded as an ``AICall``. When all providers fail the caller gets one
 ``AllProvidersFailed`` with a message a parent can read.
 """
 
@@ -11,98 +14,368 @@ from __future__ import annotations
 import io
 import logging
 import random
+import re
 import time
+import unicodedata
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
+from ai.circuit import circuit_allows, circuit_record_failure, circuit_record_success, circuit_state
 from ai.errors import AllProvidersFailed, ProviderError, StoryInvalid
 from ai.lineart import normalize_line_art
+from ai.models import AICall, ProviderSetting
+from ai.pricing import CostPreview, call_cost, cost_preview
+from ai.prompts import image_prompt, labels, story_prompts
 from ai.providers import get_image_provider, get_text_provider
+from ai.providers.base import ProviderConfig
 from ai.schemas import GeneratedImage, ImageRequest, Story, StoryRequest, StoryResult
+from ai.usage import measure
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
-ATTEMPTS_PER_PROVIDER = 2
-DEFAULT_PROVIDERS = ("offline",)
-DEFAULT_BACKOFF_SECONDS = 0.25
+
+MAX_TITLE = 200
+MAX_SHEET = 2000
+MAX_PAGE_TEXT = 1200
+MAX_PROMPT = 1200
+# A faithful retelling may fix spelling: most, not all, of a sentence's words must survive.
+FAITHFUL_MIN_WORDS_KEPT = 0.8
+OUTCOMES = {
+    "timeout": AICall.Outcome.TIMEOUT,
+    "rate_limited": AICall.Outcome.RATE_LIMITED,
+    "safety_blocked": AICall.Outcome.BLOCKED,
+    "no_image": AICall.Outcome.BLOCKED,
+    "story_invalid": AICall.Outcome.INVALID,
+    "qc_failed": AICall.Outcome.QC_FAILED,
+}
+# Provider health problems open the circuit; a refused or badly drawn picture does not.
+CIRCUIT_CODES = {"auth_error"}
 
 
-def story_generate(*, request: StoryRequest) -> StoryResult:
+class PictureRejected(ProviderError):
+    """The picture came back but fails the pixel QC."""
+
+    code = "qc_failed"
+
+
+@dataclass(frozen=True)
+class CallTarget:
+    """What a call is for, stored on its ``AICall`` record."""
+
+    book_id: Any = None
+    page_id: int | None = None
+
+
+# --- public API -------------------------------------------------------------------------
+
+
+def story_generate(*, request: StoryRequest, book_id: Any = None) -> StoryResult:
+    target = CallTarget(book_id=book_id)
     failures: list[dict[str, Any]] = []
-    for name in _provider_names("AI_TEXT_PROVIDERS"):
-        provider = get_text_provider(name)
-        try:
-            story = _with_retry(provider.generate_story, request, provider=name)
-            story_validate(story=story, num_pages=request.num_pages)
-        except ProviderError as error:
-            failures.append(_failure(name, error))
+    for config in provider_chain("text"):
+        if not circuit_allows(config.name, "text"):
+            failures.append(_skipped(config))
             continue
-        return StoryResult(story=story, provider=provider.name, model=provider.model)
-    raise AllProvidersFailed(details={"failures": failures})
+        provider = get_text_provider(config.name, config)
 
+        def write(req: StoryRequest, provider=provider) -> Story:
+            return provider.generate_story(req)
 
-def image_generate(*, request: ImageRequest) -> GeneratedImage:
-    failures: list[dict[str, Any]] = []
-    for name in _provider_names("AI_IMAGE_PROVIDERS"):
-        provider = get_image_provider(name)
+        def check(story: Story, req: StoryRequest) -> Story:
+            story_validate(story=story, num_pages=req.num_pages, request=req)
+            return story
+
         try:
-            raw = _with_retry(provider.generate_image, request, provider=name)
-            png, width, height = _clean_image(raw, request=request, provider=name)
+            story, versions = _story_with_repair(write, check, request, config, target)
         except ProviderError as error:
-            failures.append(_failure(name, error))
+            failures.append(_failure(config.name, error))
+            continue
+        return StoryResult(
+            story=story, provider=provider.name, model=provider.model, prompt_versions=versions
+        )
+    raise _all_failed(failures, AllProvidersFailed.story_message)
+
+
+def image_generate(
+    *, request: ImageRequest, book_id: Any = None, page_id: int | None = None
+) -> GeneratedImage:
+    target = CallTarget(book_id=book_id, page_id=page_id)
+    failures: list[dict[str, Any]] = []
+    for config in provider_chain("image"):
+        if not circuit_allows(config.name, "image"):
+            failures.append(_skipped(config))
+            continue
+        provider = get_image_provider(config.name, config)
+
+        def draw(req: ImageRequest, provider=provider) -> bytes:
+            return provider.generate_image(req)
+
+        def check(raw: bytes, req: ImageRequest, name=config.name) -> tuple[bytes, int, int]:
+            return _clean_image(raw, request=req, provider=name)
+
+        try:
+            (png, width, height), versions = _picture_with_correction(draw, check, request, config, target)
+        except ProviderError as error:
+            failures.append(_failure(config.name, error))
             continue
         return GeneratedImage(
-            png=png, provider=provider.name, model=provider.model, width=width, height=height
+            png=png,
+            provider=provider.name,
+            model=provider.model,
+            width=width,
+            height=height,
+            prompt_versions=versions,
         )
-    raise AllProvidersFailed(details={"failures": failures})
+    raise _all_failed(failures, AllProvidersFailed.default_message)
 
 
-def story_validate(*, story: Story, num_pages: int) -> None:
+def provider_chain(capability: str) -> list[ProviderConfig]:
+    """The providers to try for ``capability``, in order, each with its model, timeout and key."""
+    rows = list(ProviderSetting.objects.filter(capability=capability))
+    if rows:
+        return [_config(row.provider, capability, row) for row in rows if row.enabled]
+    names = getattr(settings, f"AI_{capability.upper()}_PROVIDERS", None) or ["offline"]
+    return [_config(name, capability, None) for name in names]
+
+
+def generation_cost_preview() -> CostPreview:
+    """The cost of a book with the providers that would be asked first."""
+    text = next(iter(provider_chain("text")), ProviderConfig(name="offline", capability="text"))
+    image = next(iter(provider_chain("image")), ProviderConfig(name="offline", capability="image"))
+    return cost_preview(
+        text_provider=text.name, text_model=text.model, image_provider=image.name, image_model=image.model
+    )
+
+
+def story_validate(*, story: Story, num_pages: int, request: StoryRequest | None = None) -> None:
     """The contract every provider's story must meet before a book is built from it."""
     problems = []
+    if request and request.user_story.strip() and request.liberty == "faithful":
+        missing = faithful_missing_sentences(request.user_story, " ".join(page.text for page in story.pages))
+        if missing:
+            problems.append(
+                f"{len(missing)} sentence(s) of the parent's story are missing, e.g. “{missing[0]}”"
+            )
     if not story.title.strip():
         problems.append("the title is empty")
+    elif len(story.title) > MAX_TITLE:
+        problems.append(f"the title is longer than {MAX_TITLE} characters")
+    if len(story.character_sheet) > MAX_SHEET:
+        problems.append(f"the character sheet is longer than {MAX_SHEET} characters")
     if len(story.pages) != num_pages:
-        problems.append(f"expected {num_pages} pages, got {len(story.pages)}")
+        problems.append(f"expected exactly {num_pages} pages, got {len(story.pages)}")
     if [page.number for page in story.pages] != list(range(1, len(story.pages) + 1)):
         problems.append("pages are not numbered 1..N")
     if any(not page.text.strip() or not page.illustration_prompt.strip() for page in story.pages):
         problems.append("a page has no text or no illustration prompt")
+    if any(
+        len(page.text) > MAX_PAGE_TEXT or len(page.illustration_prompt) > MAX_PROMPT for page in story.pages
+    ):
+        problems.append(f"a page's text or illustration prompt is longer than {MAX_PAGE_TEXT} characters")
     if problems:
         raise StoryInvalid("The story did not come out right: " + "; ".join(problems) + ".")
 
 
+def faithful_missing_sentences(original: str, written: str) -> list[str]:
+    """Sentences of ``original`` not kept in ``written`` (spelling and punctuation fixes allowed)."""
+    available = Counter(_words(written))
+    missing = []
+    for sentence in re.split(r"(?<=[.!?…])\s+|\n+", original):
+        words = _words(sentence)
+        if not words:
+            continue
+        kept = sum(1 for word in words if available[word] > 0)
+        if kept / len(words) < FAITHFUL_MIN_WORDS_KEPT:
+            missing.append(sentence.strip())
+        for word in words:
+            available[word] -= 1
+    return missing
+
+
+def _words(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return re.findall(r"\w+", "".join(char for char in folded if not unicodedata.combining(char)))
+
+
+# --- one provider -----------------------------------------------------------------------
+
+
+def _story_with_repair(
+    write: Callable[[StoryRequest], Story],
+    check: Callable[[Story, StoryRequest], Story],
+    request: StoryRequest,
+    config: ProviderConfig,
+    target: CallTarget,
+) -> tuple[Story, str]:
+    """The story and the prompt versions that wrote it; an invalid answer gets one repair."""
+    versions = labels(*story_prompts(request))
+    try:
+        return _call(write, check, request, config, target, versions), versions
+    except StoryInvalid as invalid:
+        logger.info("AI provider %s wrote an invalid story, repairing: %s", config.name, invalid.message)
+        repair = replace(request, repair_hint=invalid.message)
+        versions = labels(*story_prompts(repair))
+        return _call(write, check, repair, config, target, versions), versions
+
+
+def _picture_with_correction(
+    draw: Callable[[ImageRequest], bytes],
+    check: Callable[[bytes, ImageRequest], tuple[bytes, int, int]],
+    request: ImageRequest,
+    config: ProviderConfig,
+    target: CallTarget,
+) -> tuple[tuple[bytes, int, int], str]:
+    """The clean picture and the prompt version that drew it; a QC failure gets one corrected retry."""
+    versions = labels(image_prompt(request))
+    try:
+        return _call(draw, check, request, config, target, versions), versions
+    except PictureRejected as rejected:
+        corrective = " ".join(filter(None, [request.corrective, rejected.details.get("corrective", "")]))
+        logger.info("AI provider %s drew a picture that failed QC, retrying: %s", config.name, corrective)
+        corrected = replace(request, corrective=corrective)
+        versions = labels(image_prompt(corrected))
+        return _call(draw, check, corrected, config, target, versions), versions
+
+
+def _call(
+    invoke: Callable[[R], Any],
+    check: Callable[[Any, R], T],
+    request: R,
+    config: ProviderConfig,
+    target: CallTarget,
+    prompt_versions: str,
+) -> T:
+    """Call one provider, retrying transient errors; record every attempt and feed the circuit."""
+    attempts = max(1, int(settings.AI_ATTEMPTS_PER_PROVIDER))
+    for attempt in range(1, attempts + 1):
+        started = time.monotonic()
+        with measure() as usage:
+            try:
+                result = check(invoke(request), request)
+            except ProviderError as error:
+                _record(config, target, attempt, started, usage, prompt_versions, error)
+                _circuit_feed(config, error)
+                if not error.transient or attempt == attempts or _circuit_open(config):
+                    raise
+                delay = _backoff(attempt, error)
+                logger.info(
+                    "AI provider %s failed (attempt %s), retrying in %.1f s: %s",
+                    config.name,
+                    attempt,
+                    delay,
+                    error.message,
+                )
+                time.sleep(delay)
+                continue
+        _record(config, target, attempt, started, usage, prompt_versions, None)
+        circuit_record_success(config.name, config.capability)
+        return result
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _clean_image(raw: bytes, *, request: ImageRequest, provider: str) -> tuple[bytes, int, int]:
+    from ai.qc import page_qc
+
     try:
         png = normalize_line_art(raw, width=request.width, height=request.height)
-    except (UnidentifiedImageError, OSError, ValueError) as error:
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
         raise ProviderError(
-            f"{provider} returned an unreadable image.", details={"error": str(error)}
+            "The illustrator sent a picture we could not open.", details={"error": str(error)}
         ) from error
+    report = page_qc(png)
+    if not report.passed:
+        raise PictureRejected(
+            "The picture did not pass our coloring-page check.",
+            details={
+                "problems": [problem.code for problem in report.problems],
+                "corrective": report.corrective,
+            },
+        )
     with Image.open(io.BytesIO(png)) as image:
         return png, image.width, image.height
 
 
-def _with_retry(call: Callable[[R], T], request: R, *, provider: str) -> T:
-    for attempt in range(1, ATTEMPTS_PER_PROVIDER + 1):
-        try:
-            return call(request)
-        except ProviderError as error:
-            if not error.transient or attempt == ATTEMPTS_PER_PROVIDER:
-                raise
-            logger.info("AI provider %s failed (attempt %s), retrying: %s", provider, attempt, error.message)
-            time.sleep(_backoff(attempt))
-    raise AssertionError("unreachable")  # pragma: no cover
+# --- helpers ----------------------------------------------------------------------------
 
 
-def _backoff(attempt: int) -> float:
-    """Exponential backoff with jitter, so parallel page jobs do not retry in lockstep."""
-    base = float(_setting("AI_RETRY_BACKOFF_SECONDS", DEFAULT_BACKOFF_SECONDS))
-    return base * 2 ** (attempt - 1) + random.uniform(0, base / 2)
+def _config(name: str, capability: str, row: ProviderSetting | None) -> ProviderConfig:
+    prefix = name.upper()
+    env_model = getattr(settings, f"{prefix}_{capability.upper()}_MODEL", "")
+    env_key = getattr(settings, f"{prefix}_API_KEY", "")
+    return ProviderConfig(
+        name=name,
+        capability=capability,
+        model=(row.model if row and row.model else env_model) or "",
+        timeout=row.timeout_seconds if row else settings.AI_TIMEOUT_SECONDS,
+        api_key=env_key or (row.api_key() if row else ""),
+        base_url=getattr(settings, f"{prefix}_BASE_URL", "") or "",
+    )
+
+
+def _record(
+    config: ProviderConfig,
+    target: CallTarget,
+    attempt: int,
+    started: float,
+    usage,
+    prompt_versions: str,
+    error: ProviderError | None,
+) -> None:
+    model = usage.model or config.model or config.name
+    try:
+        AICall.objects.create(
+            provider=config.name,
+            model=model[:100],
+            capability=config.capability,
+            book_id=target.book_id,
+            page_id=target.page_id,
+            attempt=attempt,
+            latency_ms=int((time.monotonic() - started) * 1000),
+            tokens_in=usage.tokens_in,
+            tokens_out=usage.tokens_out,
+            images=usage.images,
+            cost_usd=call_cost(
+                model=model, tokens_in=usage.tokens_in, tokens_out=usage.tokens_out, images=usage.images
+            ),
+            outcome=OUTCOMES.get(error.code, AICall.Outcome.ERROR) if error else AICall.Outcome.OK,
+            error_class=(error.code if error else "")[:60],
+            error_message=(error.message if error else "")[:500],
+            prompt_versions=prompt_versions[:120],
+        )
+    except Exception:  # a lost record must never cost the family their book
+        logger.exception("could not record an AI call to %s", config.name)
+
+
+def _circuit_feed(config: ProviderConfig, error: ProviderError) -> None:
+    if error.transient or error.code in CIRCUIT_CODES:
+        circuit_record_failure(config.name, config.capability)
+
+
+def _circuit_open(config: ProviderConfig) -> bool:
+    return circuit_state(config.name, config.capability).state == "open"
+
+
+def _backoff(attempt: int, error: ProviderError | None = None) -> float:
+    """Exponential backoff with jitter, capped, so parallel page jobs do not retry in lockstep."""
+    base = float(settings.AI_RETRY_BACKOFF_SECONDS)
+    cap = float(settings.AI_RETRY_BACKOFF_MAX_SECONDS)
+    delay = base * 2 ** (attempt - 1) + random.uniform(0, base / 2)
+    retry_after = (error.details or {}).get("retry_after") if error else None
+    if retry_after:
+        delay = max(delay, float(retry_after))
+    return min(delay, cap)
+
+
+def _skipped(config: ProviderConfig) -> dict[str, Any]:
+    logger.info("AI provider %s skipped: its %s circuit is open", config.name, config.capability)
+    return {"provider": config.name, "code": "circuit_open", "message": "circuit open", "transient": True}
 
 
 def _failure(name: str, error: ProviderError) -> dict[str, Any]:
@@ -110,12 +383,10 @@ def _failure(name: str, error: ProviderError) -> dict[str, Any]:
     return {"provider": name, "code": error.code, "message": error.message, "transient": error.transient}
 
 
-def _provider_names(setting: str) -> list[str]:
-    names = _setting(setting, None)
-    return list(names) if names else list(DEFAULT_PROVIDERS)
-
-
-def _setting(name: str, default: Any) -> Any:
-    from django.conf import settings
-
-    return getattr(settings, name, default) if settings.configured else default
+def _all_failed(failures: list[dict[str, Any]], message: str) -> AllProvidersFailed:
+    """One error for the parent: a safety refusal is named as such, anything else is 'try again'."""
+    blocked = [failure for failure in failures if failure["code"] in ("safety_blocked", "no_image")]
+    if blocked and len(blocked) == len([f for f in failures if f["code"] != "circuit_open"]):
+        message = blocked[0]["message"]
+    transient = any(failure["transient"] for failure in failures)
+    return AllProvidersFailed(message, details={"failures": failures}, transient=transient)

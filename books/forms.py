@@ -4,6 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from books.models import Book, Style
 
 
+class CharactersForm(forms.Form):
+    character_sheet = forms.CharField(
+        label=_("Characters"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _("Keep the characters under %(limit_value)s characters.")},
+    )
+
+
 class BookForm(forms.Form):
     """Parses the create form; the rules themselves live in ``books.services``."""
 
@@ -52,6 +62,13 @@ class BookForm(forms.Form):
     )
     title = forms.CharField(label=_("Title (optional)"), required=False, max_length=200)
     story = forms.CharField(label=_("Your story"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    liberty = forms.ChoiceField(
+        label=_("How closely should we follow it?"),
+        choices=Book.Liberty.choices,
+        initial=Book.Liberty.FAITHFUL,
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -60,6 +60,8 @@ def _story_request(book: Book) -> StoryRequest:
         educational_goal=book.educational_goal,
         title=book.title,
         user_story=book.story,
+        liberty=book.liberty,
+        style_prompt=book.style.prompt_fragment,
         seed=str(book.id),
     )
 
@@ -74,13 +76,22 @@ def book_write_story(*, book_id, job_id: int | None = None) -> None:
         generation_started_at=now,
     )
     book = Book.objects.select_related("style").get(id=book_id)
-    if not claimed and not (book.status == Book.Status.GENERATING and not book.pages.exists()):
+    has_pages = book.pages.exists()
+    if not claimed and not (book.status == Book.Status.GENERATING and not has_pages):
         return  # another worker got there first, or the story is already written
     GenerationJob.objects.filter(
         book_id=book_id, kind=GenerationJob.Kind.BOOK, started_at__isnull=True
     ).update(status=GenerationJob.Status.RUNNING, started_at=now)
+    if has_pages:  # a retry: the story stands, draw what is missing
+        GenerationJob.objects.filter(book_id=book_id, step=GenerationJob.Step.STORY).update(
+            step=GenerationJob.Step.PAGES
+        )
+        Book.objects.filter(id=book_id).update(status_message=_("Drawing the pages…"))
+        progress_notify(book_id)
+        _book_continue(book)
+        return
     progress_notify(book_id)
-    result = story_generate(request=_story_request(book))
+    result = story_generate(request=_story_request(book), book_id=book.id)
     _book_save_story(book=book, story=result.story)
 
 
@@ -130,7 +141,7 @@ def page_draw(*, page_id: int) -> None:
         book_fail(book_id=page.book_id, message=_("Drawing this book took too long. Please try again."))
         return
     started = time.monotonic()
-    image = image_generate(request=_image_request(page))
+    image = image_generate(request=_image_request(page), book_id=page.book_id, page_id=page.id)
     _page_save_image(page=page, image=image, elapsed_ms=int((time.monotonic() - started) * 1000))
 
 
@@ -139,6 +150,7 @@ def _image_request(page: Page) -> ImageRequest:
     return ImageRequest(
         prompt=page.illustration_prompt or page.text,
         style=book.style.slug,
+        style_prompt=book.style.prompt_fragment,
         character_sheet=book.character_sheet,
         seed=f"{book.id}:{page.number}",
         width=settings.PAGE_IMAGE_WIDTH,
@@ -166,6 +178,7 @@ def _page_save_image(*, page: Page, image: GeneratedImage, elapsed_ms: int) -> N
         sha256=digest,
         provider=image.provider,
         model=image.model,
+        prompt_versions=image.prompt_versions,
         generation_ms=elapsed_ms,
         status=Page.Status.DONE,
         error_message="",
@@ -241,12 +254,14 @@ def _book_draw_cover(book: Book) -> None:
         request=ImageRequest(
             prompt=f"{book.title}. {book.theme}",
             style=book.style.slug,
+            style_prompt=book.style.prompt_fragment,
             character_sheet=book.character_sheet,
             seed=f"{book.id}:cover",
             width=settings.PAGE_IMAGE_WIDTH,
             height=settings.PAGE_IMAGE_HEIGHT,
             kind="cover",
-        )
+        ),
+        book_id=book.id,
     )
     book.cover_image.save(f"books/{book.id}/cover.png", ContentFile(image.png), save=False)
     Book.objects.filter(id=book.id).update(cover_image=book.cover_image.name)
@@ -295,7 +310,6 @@ def books_resume(*, stale_after: timedelta) -> list:
     Pages claimed longer ago than ``stale_after`` are taken to be lost with the
     process that claimed them. The deadline clock restarts for resumed books.
     """
-    from books.tasks import book_assemble as assemble_task
     from books.tasks import book_write_story as story_task
 
     resumed = []
@@ -310,16 +324,23 @@ def books_resume(*, stale_after: timedelta) -> list:
             Page.objects.filter(book=book, status=Page.Status.RUNNING, started_at__lt=stale).update(
                 status=Page.Status.PENDING
             )
-            pending = list(book.pages.filter(status=Page.Status.PENDING).values_list("id", flat=True))
-            if pending:
-                _enqueue_pages(pending)
-            elif not book.pages.exclude(status=Page.Status.DONE).exists():
-                GenerationJob.objects.filter(book=book, step=GenerationJob.Step.ASSEMBLING).update(
-                    step=GenerationJob.Step.PAGES
-                )
-                assemble_task.delay(str(book.id))
+            _book_continue(book)
         resumed.append(book.id)
     return resumed
+
+
+def _book_continue(book: Book) -> None:
+    """Queue the pages still waiting to be drawn, or the assembly when none are."""
+    from books.tasks import book_assemble as assemble_task
+
+    pending = list(book.pages.filter(status=Page.Status.PENDING).values_list("id", flat=True))
+    if pending:
+        _enqueue_pages(pending)
+    elif not book.pages.exclude(status=Page.Status.DONE).exists():
+        GenerationJob.objects.filter(book=book, step=GenerationJob.Step.ASSEMBLING).update(
+            step=GenerationJob.Step.PAGES
+        )
+        assemble_task.delay(str(book.id))
 
 
 def books_fail_overdue() -> int:

@@ -52,6 +52,11 @@ class Book(models.Model):
         GENERATED = "generated", _("Write the story for me")
         UPLOADED = "uploaded", _("Use my story")
 
+    class Liberty(models.TextChoices):
+        FAITHFUL = "faithful", _("Faithful: keep my words, just fix spelling and split into pages")
+        LIGHT = "light", _("Light: my sentences, with small connecting sentences added")
+        FREE = "free", _("Free: use my story as the idea and retell it")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="books")
     title = models.CharField(_("title"), max_length=200, blank=True)
@@ -63,7 +68,14 @@ class Book(models.Model):
     language = models.CharField(_("language"), max_length=5, default="pt-BR")
     narrative_source = models.CharField(max_length=10, choices=Narrative.choices, default=Narrative.GENERATED)
     story = models.TextField(_("story"), blank=True)
-    character_sheet = models.TextField(blank=True)
+    liberty = models.CharField(
+        _("how closely to follow my story"), max_length=10, choices=Liberty.choices, default=Liberty.FAITHFUL
+    )
+    character_sheet = models.TextField(
+        _("characters"),
+        blank=True,
+        help_text=_("Who is in the book and how they look; every picture follows it."),
+    )
     cover_image = models.FileField(upload_to="books/", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -123,6 +135,7 @@ class Page(models.Model):
     provider = models.CharField(max_length=40, blank=True)
     model = models.CharField(max_length=100, blank=True)
     generation_ms = models.PositiveIntegerField(null=True, blank=True)
+    prompt_versions = models.CharField(max_length=120, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     error_message = models.CharField(max_length=500, blank=True)

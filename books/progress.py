@@ -51,8 +51,9 @@ def progress_snapshot(book: Book) -> dict[str, Any]:
             "thumbnail_url": reverse("books:page_thumbnail", args=[book.id, page.number])
             if page.status == page.Status.DONE
             else None,
+            "error": page.error_message if page.status == page.Status.FAILED else "",
         }
-        for page in book.pages.order_by("number").only("number", "status")
+        for page in book.pages.order_by("number").only("number", "status", "error_message")
     ]
     return {
         "id": str(book.id),

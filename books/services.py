@@ -7,12 +7,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from books.errors import BookInvalid
-from books.models import Book, GenerationJob, Style
+from ai.safety import text_blocked_word
+from books.errors import BookInvalid, InvalidTransition
+from books.models import Book, GenerationJob, Page, Style
 from books.quotas import quota_check
 
 LANGUAGES = ("pt-BR", "en", "es")
 AGE_RANGES = ("2-3", "4-6", "7-9", "10-12")
+CHARACTER_SHEET_MAX_CHARS = 2000
 
 
 def _validate_book(
@@ -24,6 +26,9 @@ def _validate_book(
     theme: str,
     narrative_source: str,
     story: str,
+    liberty: str = Book.Liberty.FAITHFUL,
+    title: str = "",
+    educational_goal: str = "",
 ) -> tuple[Style | None, dict[str, str]]:
     errors: dict[str, str] = {}
     style = Style.objects.filter(slug=style_slug, is_active=True).first()
@@ -55,6 +60,19 @@ def _validate_book(
             errors["theme"] = _("Tell us what the story is about, for example “dinosaurs who share”.")
     else:
         errors["narrative_source"] = _("Choose whether we write the story or you bring yours.")
+    if liberty not in Book.Liberty.values:
+        errors["liberty"] = _("Choose how closely we should follow your story.")
+    for field, text in (
+        ("theme", theme),
+        ("title", title),
+        ("educational_goal", educational_goal),
+        ("story", story),
+    ):
+        word = text_blocked_word(text)
+        if word and field not in errors:
+            errors[field] = _("Let's keep the book child-friendly: please remove “%(word)s”.") % {
+                "word": word
+            }
     return style, errors
 
 
@@ -71,6 +89,7 @@ def book_create(
     title: str = "",
     narrative_source: str = Book.Narrative.GENERATED,
     story: str = "",
+    liberty: str = Book.Liberty.FAITHFUL,
 ) -> Book:
     """Queue a new book for generation; the story task starts once this transaction commits."""
     style_obj, errors = _validate_book(
@@ -81,6 +100,9 @@ def book_create(
         theme=theme,
         narrative_source=narrative_source,
         story=story,
+        liberty=liberty or Book.Liberty.FAITHFUL,
+        title=title,
+        educational_goal=educational_goal,
     )
     if errors:
         raise BookInvalid(next(iter(errors.values())), details=errors)
@@ -98,6 +120,7 @@ def book_create(
         title=title.strip(),
         narrative_source=narrative_source,
         story=story.strip() if narrative_source == Book.Narrative.UPLOADED else "",
+        liberty=liberty or Book.Liberty.FAITHFUL,
         status=Book.Status.QUEUED,
         status_message=_("Waiting for a free illustrator…"),
     )
@@ -111,3 +134,49 @@ def _book_enqueue(*, book_id, job_id: int) -> None:
 
     result = book_write_story.delay(str(book_id), job_id)
     GenerationJob.objects.filter(id=job_id).update(celery_task_id=result.id or "")
+
+
+@transaction.atomic
+def book_retry(*, book: Book, user) -> Book:
+    """Start a failed book again; pages already drawn are kept, the story too when it was written.
+
+    A retry is a new generation request: it passes the same quota checks as a new book.
+    """
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    book = Book.objects.select_for_update().get(pk=book.pk)
+    if book.status != Book.Status.FAILED:
+        raise InvalidTransition(_("Only a book that failed can be tried again."))
+    quota_check(user=user, new_book=True)
+    book.pages.exclude(status=Page.Status.DONE).update(
+        status=Page.Status.PENDING, error_message="", attempts=0
+    )
+    done = book.pages.filter(status=Page.Status.DONE).count()
+    Book.objects.filter(pk=book.pk).update(
+        status=Book.Status.QUEUED,
+        error_message="",
+        status_message=_("Waiting for a free illustrator…"),
+        progress=10 + (80 * done) // book.num_pages if done else 0,
+        generation_started_at=None,
+    )
+    step = GenerationJob.Step.PAGES if book.pages.exists() else GenerationJob.Step.STORY
+    job = GenerationJob.objects.create(kind=GenerationJob.Kind.BOOK, book=book, user=user, step=step)
+    transaction.on_commit(lambda: _book_enqueue(book_id=book.id, job_id=job.id))
+    book.refresh_from_db()
+    return book
+
+
+def book_update_characters(*, book: Book, user, character_sheet: str) -> Book:
+    """Edit the character sheet every later picture of the book follows."""
+    sheet = character_sheet.strip()
+    if len(sheet) > CHARACTER_SHEET_MAX_CHARS:
+        message = _("Keep the characters under %(max)s characters.") % {"max": CHARACTER_SHEET_MAX_CHARS}
+        raise BookInvalid(message, details={"character_sheet": message})
+    word = text_blocked_word(sheet)
+    if word:
+        message = _("Let's keep the book child-friendly: please remove “%(word)s”.") % {"word": word}
+        raise BookInvalid(message, details={"character_sheet": message})
+    if book.is_in_progress:
+        raise InvalidTransition(_("Wait until the book is ready before changing its characters."))
+    Book.objects.filter(pk=book.pk).update(character_sheet=sheet)
+    book.character_sheet = sheet
+    return book

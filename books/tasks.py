@@ -35,7 +35,7 @@ def book_draw_page(self, page_id: int) -> None:
     try:
         generation.page_draw(page_id=page_id)
     except (AllProvidersFailed, ProviderError) as exc:
-        if generation.page_release_for_retry(page_id=page_id, retries=self.request.retries):
+        if exc.transient and generation.page_release_for_retry(page_id=page_id, retries=self.request.retries):
             raise self.retry(countdown=2**self.request.retries + random.random()) from exc
         generation.page_fail(page_id=page_id, message=exc.message)
     except Exception:

@@ -10,6 +10,8 @@ urlpatterns = [
     path("<uuid:book_id>/", views.book_detail, name="detail"),
     path("<uuid:book_id>/cover.png", views.book_cover, name="cover"),
     path("<uuid:book_id>/download/", views.book_download, name="download"),
+    path("<uuid:book_id>/retry/", views.book_retry_view, name="retry"),
+    path("<uuid:book_id>/characters/", views.book_characters, name="characters"),
     path("<uuid:book_id>/pages/<int:number>/image.png", views.page_image, name="page_image"),
     path("<uuid:book_id>/pages/<int:number>/thumbnail.png", views.page_thumbnail, name="page_thumbnail"),
 ]

@@ -6,13 +6,15 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from books.errors import BookInvalid, QuotaExceeded
-from books.forms import BookForm
+from ai.services import generation_cost_preview
+from books.errors import BookInvalid, InvalidTransition, QuotaExceeded
+from books.forms import BookForm, CharactersForm
 from books.models import Book, Page, Style
 from books.progress import progress_snapshot
 from books.quotas import quota_usage
-from books.services import book_create
+from books.services import book_create, book_retry, book_update_characters
 from exports.models import Export
 
 
@@ -53,16 +55,62 @@ def book_new(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("books:detail", book.id)
     status = 400 if form.errors else 200
-    context = {"form": form, "styles": Style.objects.filter(is_active=True), "usage": quota_usage(user=user)}
+    context = {
+        "form": form,
+        "styles": Style.objects.filter(is_active=True),
+        "usage": quota_usage(user=user),
+        "cost": generation_cost_preview(),
+    }
     return render(request, "books/new.html", context, status=status)
 
 
 @login_required
 def book_detail(request: HttpRequest, book_id) -> HttpResponse:
     book = _get_book_for_user(request, book_id)
-    context = {"book": book, "pages": book.pages.order_by("number"), "snapshot": progress_snapshot(book)}
+    return _render_detail(request, book)
+
+
+def _render_detail(
+    request: HttpRequest, book: Book, *, characters_form=None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "book": book,
+        "pages": book.pages.order_by("number"),
+        "snapshot": progress_snapshot(book),
+        "characters_form": characters_form
+        or CharactersForm(initial={"character_sheet": book.character_sheet}),
+    }
     template = "books/detail.html#progress" if request.htmx else "books/detail.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def book_retry_view(request: HttpRequest, book_id) -> HttpResponse:
+    book = _get_book_for_user(request, book_id)
+    try:
+        book_retry(book=book, user=request.user)
+    except (QuotaExceeded, InvalidTransition) as exc:
+        messages.error(request, exc.message)
+    return redirect("books:detail", book.id)
+
+
+@login_required
+@require_POST
+def book_characters(request: HttpRequest, book_id) -> HttpResponse:
+    book = _get_book_for_user(request, book_id)
+    form = CharactersForm(request.POST)
+    if form.is_valid():
+        try:
+            book_update_characters(book=book, user=request.user, **form.cleaned_data)
+        except BookInvalid as exc:
+            form.add_error("character_sheet", exc.details.get("character_sheet", exc.message))
+        except InvalidTransition as exc:
+            form.add_error("character_sheet", exc.message)
+    if form.errors:
+        return _render_detail(request, book, characters_form=form, status=400)
+    messages.success(request, _("Saved. Every new picture follows these characters."))
+    return redirect("books:detail", book.id)
 
 
 @login_required

@@ -1,0 +1,43 @@
+"""Stub provider servers for tests that go through the real Gemini and OpenRouter SDKs.
+
+Each fixture starts a local HTTP server speaking the provider's wire format and stops it
+after the test. What a test can do with it (see ``ai.tests.stubs`` for the scenarios):
+
+    def test_something(gemini_stub):
+        gemini_stub.scenarios.append("rate_limited")        # the next request gets a 429
+        provider = get_text_provider("gemini", gemini_stub.provider_config("text"))
+        ...
+        assert gemini_stub.last_request.body["generationConfig"]["responseMimeType"] == "application/json"
+
+- ``stub.url``: the base URL to give an adapter (``ProviderConfig.base_url``, or the
+  ``GEMINI_BASE_URL`` / ``OPENROUTER_BASE_URL`` setting for code that builds its own config).
+- ``stub.provider_config(capability, api_key=..., timeout=..., model=...)``: a ready config.
+- ``stub.scenarios``: a deque; each request takes the next entry, ``"ok"`` when empty.
+  Entries are scenario names or ``StubReply`` objects (``stub.text_answer(...)``,
+  ``stub.image_answer(...)``, ``stub.error(status, message)`` build provider-shaped ones).
+- ``stub.requests`` / ``stub.last_request``: what arrived (path, lower-cased headers, JSON body).
+- ``stub.num_pages``: force the story length (default: the number asked for in the prompt).
+- ``stub.slow_seconds``: how late ``"slow"`` answers (default 2 s; keep client timeouts below it).
+- ``stub.api_key``: when set, requests with another key are refused like the real API does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from ai.tests.stubs.gemini import GeminiStub
+from ai.tests.stubs.openrouter import OpenRouterStub
+
+
+@pytest.fixture
+def gemini_stub() -> Iterator[GeminiStub]:
+    with GeminiStub() as stub:
+        yield stub
+
+
+@pytest.fixture
+def openrouter_stub() -> Iterator[OpenRouterStub]:
+    with OpenRouterStub() as stub:
+        yield stub

@@ -28,8 +28,40 @@ def _offline_image(config: ProviderConfig) -> ImageProvider:
     return OfflineImageProvider()
 
 
-_TEXT_FACTORIES: dict[str, TextFactory] = {"offline": _offline_text}
-_IMAGE_FACTORIES: dict[str, ImageFactory] = {"offline": _offline_image}
+def _gemini_text(config: ProviderConfig) -> TextProvider:
+    from ai.providers.gemini import GeminiTextProvider
+
+    return GeminiTextProvider(config)
+
+
+def _gemini_image(config: ProviderConfig) -> ImageProvider:
+    from ai.providers.gemini import GeminiImageProvider
+
+    return GeminiImageProvider(config)
+
+
+def _openrouter_text(config: ProviderConfig) -> TextProvider:
+    from ai.providers.openrouter import OpenRouterTextProvider
+
+    return OpenRouterTextProvider(config)
+
+
+def _openrouter_image(config: ProviderConfig) -> ImageProvider:
+    from ai.providers.openrouter import OpenRouterImageProvider
+
+    return OpenRouterImageProvider(config)
+
+
+_TEXT_FACTORIES: dict[str, TextFactory] = {
+    "offline": _offline_text,
+    "gemini": _gemini_text,
+    "openrouter": _openrouter_text,
+}
+_IMAGE_FACTORIES: dict[str, ImageFactory] = {
+    "offline": _offline_image,
+    "gemini": _gemini_image,
+    "openrouter": _openrouter_image,
+}
 
 
 def register_text_provider(name: str, factory: TextFactory) -> None:

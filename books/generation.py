@@ -106,6 +106,7 @@ def _book_save_story(*, book: Book, story) -> None:
     Book.objects.filter(id=book.id).update(
         title=book.title or story.title[:200],
         character_sheet=story.character_sheet,
+        cover_prompt=story.cover_prompt,
         progress=10,
         status_message=_("Drawing the pages…"),
     )
@@ -113,16 +114,20 @@ def _book_save_story(*, book: Book, story) -> None:
         book=book, kind=GenerationJob.Kind.BOOK, step=GenerationJob.Step.STORY
     ).update(step=GenerationJob.Step.PAGES)
     page_ids = list(Page.objects.filter(book=book).values_list("id", flat=True))
-    transaction.on_commit(lambda: _enqueue_pages(page_ids))
+    transaction.on_commit(lambda: _enqueue_pages(page_ids, cover_of=book.id))
     _notify_on_commit(book.id)
 
 
-def _enqueue_pages(page_ids: list[int]) -> None:
+def _enqueue_pages(page_ids: list[int], *, cover_of=None) -> None:
+    """One task per page, plus the cover's when ``cover_of`` names a book: all drawn in parallel."""
     from celery import group
 
-    from books.tasks import book_draw_page
+    from books.tasks import book_draw_cover, book_draw_page
 
-    group(book_draw_page.s(page_id) for page_id in page_ids).apply_async()
+    signatures = [book_draw_page.s(page_id) for page_id in page_ids]
+    if cover_of:
+        signatures.append(book_draw_cover.s(str(cover_of)))
+    group(signatures).apply_async()
 
 
 def page_draw(*, page_id: int) -> None:
@@ -198,10 +203,31 @@ def _book_page_finished(*, book_id) -> None:
         % {"done": done, "total": book.num_pages},
     )
     _notify_on_commit(book_id)
-    if done == book.num_pages:
-        from books.tasks import book_assemble as assemble_task
+    if done == book.num_pages and book.cover_image:
+        _assemble_on_commit(book_id)
 
-        transaction.on_commit(lambda: assemble_task.delay(str(book_id)))
+
+def _assemble_on_commit(book_id) -> None:
+    from books.tasks import book_assemble as assemble_task
+
+    transaction.on_commit(lambda: assemble_task.delay(str(book_id)))
+
+
+def cover_draw(*, book_id) -> None:
+    """Step 2, beside the pages: draw the cover; whichever of cover and last page ends last assembles."""
+    book = Book.objects.select_related("style").get(id=book_id)
+    if book.status != Book.Status.GENERATING or book.cover_image:
+        return
+    image = image_generate(request=_cover_request(book), book_id=book.id)
+    name = f"books/{book.id}/cover-{hashlib.sha256(image.png).hexdigest()[:12]}.png"
+    with transaction.atomic():
+        book = Book.objects.select_for_update().get(id=book_id)
+        if book.cover_image:
+            return
+        book.cover_image.save(name, ContentFile(image.png), save=False)
+        Book.objects.filter(id=book_id).update(cover_image=book.cover_image.name)
+        if book.pages.filter(status=Page.Status.DONE).count() == book.num_pages:
+            _assemble_on_commit(book_id)
 
 
 def page_release_for_retry(*, page_id: int, retries: int) -> bool:
@@ -250,21 +276,22 @@ def book_assemble(*, book_id) -> None:
 
 
 def _book_draw_cover(book: Book) -> None:
-    image = image_generate(
-        request=ImageRequest(
-            prompt=f"{book.title}. {book.theme}",
-            style=book.style.slug,
-            style_prompt=book.style.prompt_fragment,
-            character_sheet=book.character_sheet,
-            seed=f"{book.id}:cover",
-            width=settings.PAGE_IMAGE_WIDTH,
-            height=settings.PAGE_IMAGE_HEIGHT,
-            kind="cover",
-        ),
-        book_id=book.id,
-    )
+    image = image_generate(request=_cover_request(book), book_id=book.id)
     book.cover_image.save(f"books/{book.id}/cover.png", ContentFile(image.png), save=False)
     Book.objects.filter(id=book.id).update(cover_image=book.cover_image.name)
+
+
+def _cover_request(book: Book) -> ImageRequest:
+    return ImageRequest(
+        prompt=book.cover_prompt or f"{book.title}. {book.theme}",
+        style=book.style.slug,
+        style_prompt=book.style.prompt_fragment,
+        character_sheet=book.character_sheet,
+        seed=f"{book.id}:cover",
+        width=settings.PAGE_IMAGE_WIDTH,
+        height=settings.PAGE_IMAGE_HEIGHT,
+        kind="cover",
+    )
 
 
 @transaction.atomic
@@ -330,12 +357,12 @@ def books_resume(*, stale_after: timedelta) -> list:
 
 
 def _book_continue(book: Book) -> None:
-    """Queue the pages still waiting to be drawn, or the assembly when none are."""
+    """Queue the pages still waiting to be drawn (and the cover), or the assembly when none are."""
     from books.tasks import book_assemble as assemble_task
 
     pending = list(book.pages.filter(status=Page.Status.PENDING).values_list("id", flat=True))
     if pending:
-        _enqueue_pages(pending)
+        _enqueue_pages(pending, cover_of=None if book.cover_image else book.id)
     elif not book.pages.exclude(status=Page.Status.DONE).exists():
         GenerationJob.objects.filter(book=book, step=GenerationJob.Step.ASSEMBLING).update(
             step=GenerationJob.Step.PAGES

@@ -76,6 +76,7 @@ class Book(models.Model):
         blank=True,
         help_text=_("Who is in the book and how they look; every picture follows it."),
     )
+    cover_prompt = models.TextField(blank=True)
     cover_image = models.FileField(upload_to="books/", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     progress = models.PositiveSmallIntegerField(default=0)

@@ -43,6 +43,19 @@ def book_draw_page(self, page_id: int) -> None:
         generation.page_fail(page_id=page_id, message=generation.UNEXPECTED_ERROR)
 
 
+@shared_task(bind=True, acks_late=True, max_retries=generation.MAX_PAGE_ATTEMPTS)
+def book_draw_cover(self, book_id: str) -> None:
+    try:
+        generation.cover_draw(book_id=book_id)
+    except (AllProvidersFailed, ProviderError) as exc:
+        if exc.transient and self.request.retries < generation.MAX_PAGE_ATTEMPTS - 1:
+            raise self.retry(countdown=2**self.request.retries + random.random()) from exc
+        generation.book_fail(book_id=book_id, message=exc.message)
+    except Exception:
+        logger.exception("drawing the cover of book %s failed", book_id)
+        generation.book_fail(book_id=book_id, message=generation.UNEXPECTED_ERROR)
+
+
 @shared_task(acks_late=True)
 def book_assemble(book_id: str) -> None:
     try:

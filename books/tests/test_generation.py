@@ -160,11 +160,12 @@ def test_a_page_that_fails_once_is_retried_and_the_retry_is_counted(owner, celer
         def generate_image(self, request):
             calls.append(request.seed)
             if request.seed.endswith(":2") and calls.count(request.seed) == 1:
-                raise ProviderError("busy", transient=False)
+                raise ProviderError("busy", transient=True)
             return super().generate_image(request)
 
     register_image_provider("flaky", lambda config: FlakyOnce())
     settings.AI_IMAGE_PROVIDERS = ["flaky"]
+    settings.AI_ATTEMPTS_PER_PROVIDER = 1  # no retry inside the call: the page task retries
     try:
         book = _make(owner)
     finally:

@@ -91,7 +91,7 @@ def story_prompts(request: StoryRequest) -> tuple[Prompt, Prompt]:
     user_story_block = ""
     if request.user_story.strip():
         rule = LIBERTY_RULES.get(request.liberty, LIBERTY_RULES["faithful"])
-        user_story_block = f"The parent's own story: <story>{request.user_story.strip()}</story>\n{rule}\n"
+        user_story_block = f"The parent's own story: <story>{_data(request.user_story)}</story>\n{rule}\n"
     repair_block = ""
     if request.repair_hint:
         repair_block = (

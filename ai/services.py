@@ -84,6 +84,7 @@ def story_generate(*, request: StoryRequest, book_id: Any = None) -> StoryResult
             failures.append(_skipped(config))
             continue
         provider = get_text_provider(config.name, config)
+        config = replace(config, model=config.model or provider.model)  # the call records name the model
 
         def write(req: StoryRequest, provider=provider) -> Story:
             return provider.generate_story(req)
@@ -113,6 +114,7 @@ def image_generate(
             failures.append(_skipped(config))
             continue
         provider = get_image_provider(config.name, config)
+        config = replace(config, model=config.model or provider.model)  # the call records name the model
 
         def draw(req: ImageRequest, provider=provider) -> bytes:
             return provider.generate_image(req)

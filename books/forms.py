@@ -68,6 +68,7 @@ class BookForm(forms.Form):
         initial=Book.Liberty.FAITHFUL,
         required=False,
         widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose how closely we should follow your story.")},
     )
 
     def __init__(self, *args, **kwargs):

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import io
 import re
+import statistics
+import time
 import uuid
 
 import pytest
 from PIL import Image
 
 from ai.errors import ProviderError
-from ai.lineart import ink_share, is_line_art
+from ai.lineart import ink_share, is_line_art, normalize_line_art
 from ai.providers import get_image_provider, get_text_provider
 from ai.providers.offline.drawables import KEYWORDS, find_drawables
 from ai.providers.offline.splitting import split_story
+from ai.qc import page_qc
 from ai.schemas import ImageRequest, StoryRequest
 
 LANGUAGES = ("pt-BR", "en", "es")
@@ -139,12 +142,60 @@ def test_a_long_story_breaks_pages_at_paragraph_ends():
     assert pages == ["\n\n".join(paragraphs[i : i + 2]) for i in range(0, 10, 2)]
 
 
-def test_a_picture_is_clean_black_and_white_line_art():
+def test_a_picture_is_clean_black_and_white_line_art_of_the_page_shape():
     png = _image(width=1024, height=1280)
     image = Image.open(io.BytesIO(png))
-    assert image.format == "PNG" and image.size == (1024, 1024)
+    assert image.format == "PNG" and image.size == (1024, 1280)
     assert is_line_art(png)
     assert 0.03 < ink_share(png) < 0.35
+
+
+def test_a_picture_has_no_frame_the_pdf_draws_its_own():
+    image = Image.open(io.BytesIO(_image(width=1024, height=1280))).convert("L")
+    top, left = image.crop((0, 0, 1024, 40)), image.crop((0, 0, 40, 700))
+    assert top.getextrema() == (255, 255)  # nothing drawn along the top edge
+    assert left.getextrema() == (255, 255)  # nor down the side, above the ground
+
+
+THEMES = [
+    "a dinosaur next to a tree and a house, the sun in the sky",
+    "a cat reading in the library at night",
+    "a rabbit under a rainbow with butterflies",
+    "a fish by the river with a bridge in the rain",
+    "a rocket among the stars and the moon",
+    "a turtle on the beach by the sea",
+    "a bear and a fox in the forest with mushrooms",
+    "a lion eating an apple in the kitchen",
+    "a dog playing with a ball in the park",
+    "an owl sleeping in the bedroom at night",
+    "a pirate ship on the ocean",
+    "a girl with a kite on a hill with flowers",
+    "a unicorn in the mountains",
+    "um dinossauro com uma maçã",
+    "un cohete y las estrellas",
+    "a cow and a pig on the farm",
+    "an elephant taking a bath",
+    "a penguin in the snow",
+    "a dragon flying over a castle",
+    "a bee and a butterfly in the garden",
+]
+
+
+def test_twenty_offline_pages_of_every_theme_and_style_pass_the_picture_check():
+    styles = ("cartoon", "manga", "realistic", "classic")
+    timings = []
+    for i, prompt in enumerate(THEMES):
+        kind = "cover" if i % 7 == 3 else "page"
+        request = ImageRequest(
+            prompt=prompt, style=styles[i % 4], seed=f"qc:{i}", kind=kind, width=1200, height=1500
+        )
+        raw = get_image_provider("offline").generate_image(request)
+        start = time.perf_counter()
+        png = normalize_line_art(raw, width=request.width, height=request.height)
+        timings.append(time.perf_counter() - start)
+        report = page_qc(png, source=raw)
+        assert report.passed, (prompt, report.problems)
+    assert statistics.median(timings) < 1.0  # ~0.1 s on an idle 2-core machine
 
 
 def test_pages_differ_and_the_same_page_is_drawn_the_same_way():
@@ -203,7 +254,7 @@ def test_every_drawable_in_the_table_can_be_drawn():
     from ai.providers.offline.drawables import DRAWABLES
     from ai.providers.offline.drawing import Canvas
 
-    canvas = Canvas(256, 2)
+    canvas = Canvas(256, 320, 2)
     for did in DRAWABLES:
         if did != "rainbow":  # drawn as arcs across the sky, not as a thing
             canvas.thing(did, 0.3, 0.5, 0.9)

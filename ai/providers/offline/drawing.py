@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from math import pi, sin
+from math import pi, sin, sqrt
 
 from PIL import Image, ImageDraw
 
@@ -67,12 +67,11 @@ def draw_picture(request: ImageRequest) -> Image.Image:
     rng = seeded("picture", request.seed, request.prompt, request.kind, request.width)
     plan = plan_scene(request, rng)
     line = max(2, round(request.width * LINE * STYLE_WEIGHT.get(request.style, 1.0)))
-    canvas = Canvas(request.width, line)
+    canvas = Canvas(request.width, request.height, line)
     if request.kind == "cover":
         compose_cover(canvas, plan, rng)
     else:
         compose_page(canvas, plan, rng)
-    canvas.frame(double=request.kind == "cover")
     return canvas.image
 
 
@@ -136,47 +135,48 @@ def _layers(extras: list[str], rng: random.Random) -> dict[str, list[str]]:
 
 
 class Canvas:
-    def __init__(self, size: int, line: int):
-        self.size = size
+    """The page: positions across are shares of the width, positions down shares of the height,
+    and sizes shares of their geometric mean, so a portrait page gets slightly larger figures
+    rather than an empty band of sky. No frame: the normalizer strips drawn borders and the PDF
+    draws its own.
+    """
+
+    def __init__(self, width: int, height: int, line: int):
+        self.width, self.height = width, height
+        self.unit = sqrt(width * height)
         self.line = line
-        self.image = Image.new("L", (size, size), 255)
+        self.image = Image.new("L", (width, height), 255)
         self.draw = ImageDraw.Draw(self.image)
 
     def px(self, share: float) -> int:
-        return int(share * self.size)
+        return int(share * self.width)
+
+    def py(self, share: float) -> int:
+        return int(share * self.height)
+
+    def size(self, share: float) -> int:
+        return int(share * self.unit)
 
     def paste(self, ink: Image.Image, mask: Image.Image, cx: float, bottom: float) -> None:
-        """Paste centred on ``cx``, nudged sideways so the drawing stays inside the frame."""
+        """Paste centred on ``cx`` standing on ``bottom``, nudged to stay whole on the page."""
+        left, top, right, _ = mask.getbbox() or (0, 0, ink.width, 0)
+        edge = self.px(MARGIN) + self.line
         x = self.px(cx) - ink.width // 2
-        left, _, right, _ = mask.getbbox() or (0, 0, ink.width, 0)
-        inner_left, inner_right = self.px(MARGIN) + self.line * 2, self.size - self.px(MARGIN) - self.line * 2
-        x = max(x, inner_left - left)
-        x = min(x, inner_right - right)
-        self.image.paste(ink, (x, self.px(bottom) - ink.height), mask)
+        x = min(max(x, edge - left), self.width - edge - right)
+        y = max(self.py(bottom) - ink.height, edge - top)
+        self.image.paste(ink, (x, y), mask)
 
     def thing(self, did: str, height: float, cx: float, bottom: float, *, flip: bool = False, wear: str = ""):
         source = DRAWABLES[did].source
         if source in FIGURES or source in scenery.SCENERY:
-            pen = Pen(self.px(height), self.line)
+            pen = Pen(self.size(height), self.line)
             anchors = (FIGURES.get(source) or scenery.SCENERY[source])(pen)
             if wear and anchors:
                 ACCESSORY_DRAWERS[wear](pen, anchors)
             ink, mask = pen.flipped() if flip else (pen.ink, pen.mask)
         else:
-            ink, mask = render_icon(source, self.px(height), self.line)
+            ink, mask = render_icon(source, self.size(height), self.line)
         self.paste(ink, mask, cx, bottom)
-
-    def frame(self, *, double: bool) -> None:
-        m, r = self.px(MARGIN), self.px(0.04)
-        box = (m, m, self.size - m, self.size - m)
-        outside = Image.new("L", self.image.size, 255)
-        ImageDraw.Draw(outside).rounded_rectangle(box, r, fill=0)
-        self.image.paste(255, mask=outside)
-        self.draw.rounded_rectangle(box, r, outline=0, width=int(self.line * 1.4))
-        if double:
-            inner = self.px(0.018)
-            box2 = (m + inner, m + inner, self.size - m - inner, self.size - m - inner)
-            self.draw.rounded_rectangle(box2, r - inner, outline=0, width=max(2, self.line // 2))
 
 
 # --- composition ----------------------------------------------------------------------------
@@ -247,8 +247,8 @@ def _sky(canvas: Canvas, plan: Plan, hero_left: bool, rng: random.Random) -> Non
 
 def _rainbow(canvas: Canvas, cx: float, base: float, radius: float) -> None:
     for i in range(5):
-        r = canvas.px(radius - i * 0.028)
-        x, y = canvas.px(cx), canvas.px(base)
+        r = canvas.size(radius - i * 0.028)
+        x, y = canvas.px(cx), canvas.py(base)
         canvas.draw.arc((x - r, y - r, x + r, y + r), 180, 360, fill=0, width=canvas.line)
 
 
@@ -260,8 +260,8 @@ def _stars(canvas: Canvas, rng: random.Random, *, count: int, top: float, bottom
 
 def _raindrops(canvas: Canvas, rng: random.Random) -> None:
     for _ in range(18):
-        x, y = canvas.px(rng.uniform(0.08, 0.92)), canvas.px(rng.uniform(0.26, 0.5))
-        length = canvas.px(0.025)
+        x, y = canvas.px(rng.uniform(0.08, 0.92)), canvas.py(rng.uniform(0.26, 0.5))
+        length = canvas.size(0.025)
         canvas.draw.line((x, y, x - length // 3, y + length), fill=0, width=max(2, canvas.line // 2))
 
 
@@ -276,8 +276,8 @@ def _ground(canvas: Canvas, horizon: float, rng: random.Random, plan: Plan) -> N
     for i in range(41):
         t = i / 40
         y = horizon - hill * sin(pi * t) + 0.01 * sin(3 * pi * t + phase)
-        points.append((canvas.px(t), canvas.px(y)))
-    canvas.draw.polygon([*points, (canvas.size, canvas.size), (0, canvas.size)], fill=255)
+        points.append((canvas.px(t), canvas.py(y)))
+    canvas.draw.polygon([*points, (canvas.width, canvas.height), (0, canvas.height)], fill=255)
     canvas.draw.line(points, fill=0, width=canvas.line, joint="curve")
     if plan.water:
         _river(canvas, horizon, rng)
@@ -287,18 +287,18 @@ def _river(canvas: Canvas, horizon: float, rng: random.Random) -> None:
     phase = rng.uniform(0, 2 * pi)
     for offset in (0.05, 0.12):
         points = [
-            (canvas.px(i / 40), canvas.px(horizon + offset + 0.012 * sin(4 * pi * i / 40 + phase)))
+            (canvas.px(i / 40), canvas.py(horizon + offset + 0.012 * sin(4 * pi * i / 40 + phase)))
             for i in range(41)
         ]
         canvas.draw.line(points, fill=0, width=canvas.line, joint="curve")
     for _ in range(5):
         x, y = rng.uniform(0.08, 0.9), horizon + rng.uniform(0.075, 0.1)
-        box = (canvas.px(x), canvas.px(y), canvas.px(x + 0.04), canvas.px(y + 0.02))
+        box = (canvas.px(x), canvas.py(y), canvas.px(x + 0.04), canvas.py(y) + canvas.size(0.02))
         canvas.draw.arc(box, 200, 340, fill=0, width=max(2, canvas.line * 2 // 3))
 
 
 def _indoor(canvas: Canvas, plan: Plan, floor: float, rng: random.Random) -> None:
-    canvas.draw.line((0, canvas.px(floor), canvas.size, canvas.px(floor)), fill=0, width=canvas.line)
+    canvas.draw.line((0, canvas.py(floor), canvas.width, canvas.py(floor)), fill=0, width=canvas.line)
     x = rng.choice((0.22, 0.5, 0.78))
     canvas.thing("window", 0.3, x, 0.42)
     if plan.night:
@@ -320,8 +320,8 @@ def _tufts(canvas: Canvas, horizon: float, rng: random.Random, *, indoor: bool) 
     if indoor:
         return
     for _ in range(6):
-        x, y = canvas.px(rng.uniform(0.08, 0.92)), canvas.px(rng.uniform(horizon + 0.04, 0.93))
-        h = canvas.px(0.025)
+        x, y = canvas.px(rng.uniform(0.08, 0.92)), canvas.py(rng.uniform(horizon + 0.04, 0.93))
+        h = canvas.size(0.025)
         for dx in (-h // 2, 0, h // 2):
             canvas.draw.line((x, y, x + dx, y - h), fill=0, width=max(2, canvas.line * 2 // 3))
 

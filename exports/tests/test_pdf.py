@@ -1,63 +1,13 @@
+"""The home print PDF, read back with pypdf."""
+
 import io
+import re
 
 import pytest
 from PIL import Image, ImageDraw
-from pypdf import PdfReader
 
 from exports.pdf import PdfBook, PdfPage, render_print_pdf
-
-STORY = (
-    "Ação! A Júlia correu pelo jardim.",
-    "Com o coração feliz, ela regou as flores.",
-    "El niño saludó: ¡hola, señora!",
-)
-
-
-def line_art_png(size: int = 2048, mode: str = "RGB") -> bytes:
-    """Black outlines on white, saved as RGB like the AI providers send them."""
-    image = Image.new(mode, (size, size), "white")
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((size // 4, size // 4, size * 3 // 4, size * 3 // 4), outline="black", width=12)
-    draw.line((0, size * 4 // 5, size, size * 4 // 5), fill="black", width=12)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def make_book(*, pages: tuple[PdfPage, ...] | None = None, language: str = "pt-BR") -> PdfBook:
-    picture = line_art_png()
-    if pages is None:
-        pages = tuple(PdfPage(number=i + 1, text=text, image_png=picture) for i, text in enumerate(STORY))
-    return PdfBook(
-        title="Júlia e o Jardim Mágico",
-        author="Mariana Conceição",
-        language=language,
-        style_name="Cartoon",
-        cover_png=picture,
-        pages=pages,
-        subject="Amizade e natureza",
-    )
-
-
-@pytest.fixture
-def _media_root():
-    """The PDF renderer is pure Python and writes no media; this keeps the module
-    runnable with ``-p no:django`` (the project conftest's version needs Django)."""
-
-
-def read(pdf: bytes) -> PdfReader:
-    return PdfReader(io.BytesIO(pdf))
-
-
-def page_text(reader: PdfReader) -> str:
-    return "\n".join(page.extract_text() for page in reader.pages)
-
-
-def page_images(page) -> list:
-    xobjects = page["/Resources"]["/XObject"]
-    return [
-        xobject.get_object() for xobject in xobjects.values() if xobject.get_object()["/Subtype"] == "/Image"
-    ]
+from exports.tests.helpers import STORY, is_blank, line_art_png, make_book, page_images, page_text, read
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +24,12 @@ def test_the_story_text_keeps_its_accents(book_pdf):
     for story in STORY:
         assert " ".join(story.split()) in " ".join(text.split())
     assert "Ação" in text and "coração" in text and "niño" in text
+
+
+def test_the_story_text_sits_above_its_picture(book_pdf):
+    page = read(book_pdf).pages[2]
+    assert STORY[0] in page.extract_text()
+    assert len(page_images(page)) == 1
 
 
 def test_the_story_pages_are_numbered(book_pdf):
@@ -125,14 +81,46 @@ def test_it_refuses_an_unknown_paper_size():
 
 def test_pictures_are_embedded_at_full_resolution_and_lossless(book_pdf):
     (image,) = page_images(read(book_pdf).pages[2])
-    assert (image["/Width"], image["/Height"]) == (2048, 2048)
-    assert "/DCTDecode" not in image["/Filter"]
-    assert "/FlateDecode" in image["/Filter"]
-
-
-def test_black_and_white_art_is_embedded_as_greyscale(book_pdf):
-    (image,) = page_images(read(book_pdf).pages[2])
+    assert (image["/Width"], image["/Height"]) == (2400, 3000)
+    assert image["/Filter"] == "/FlateDecode"
     assert image["/ColorSpace"] == "/DeviceGray"
+    assert image.decode_as_image().tobytes() == Image.open(io.BytesIO(line_art_png(seed=0))).tobytes()
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_pictures_print_at_300_dpi_or_more(paper):
+    """4:5 pictures of 2400 x 3000 px are never printed larger than 8 x 10 in."""
+    reader = read(render_print_pdf(make_book(), paper=paper))
+    for page in reader.pages[2:]:
+        width_pt, height_pt = _drawn_size(page)
+        assert 2400 / (width_pt / 72) >= 300
+        assert 3000 / (height_pt / 72) >= 300
+
+
+def test_a_picture_used_twice_is_stored_once():
+    book = make_book()
+    same = PdfBook(**{**book.__dict__, "cover_png": book.pages[0].image_png})
+    assert len(render_print_pdf(same)) < len(render_print_pdf(book))
+
+
+def test_rgb_black_and_white_art_is_embedded_as_greyscale():
+    rgb = Image.open(io.BytesIO(line_art_png(640, 800))).convert("RGB")
+    buffer = io.BytesIO()
+    rgb.save(buffer, "PNG")
+    book = make_book(pages=(PdfPage(number=1, text="Oi", image_png=buffer.getvalue()),))
+    (image,) = page_images(read(render_print_pdf(book)).pages[2])
+    assert image["/ColorSpace"] == "/DeviceGray"
+
+
+def test_a_colour_picture_stays_in_colour_for_home_printing():
+    colour = Image.new("RGB", (64, 80), "white")
+    ImageDraw.Draw(colour).ellipse((8, 8, 56, 72), outline=(200, 30, 30), width=3)
+    buffer = io.BytesIO()
+    colour.save(buffer, "PNG")
+    book = make_book(pages=(PdfPage(number=1, text="Oi", image_png=buffer.getvalue()),))
+    (image,) = page_images(read(render_print_pdf(book)).pages[2])
+    assert image["/ColorSpace"] == "/DeviceRGB"
+    assert image.decode_as_image().getpixel((32, 8))[0] > 150
 
 
 def test_a_transparent_picture_is_printed_on_white():
@@ -146,22 +134,32 @@ def test_a_transparent_picture_is_printed_on_white():
     assert image.decode_as_image().getpixel((0, 0)) == 255
 
 
-def test_a_missing_picture_still_gets_a_page():
+def test_a_missing_or_broken_picture_still_gets_a_page():
+    truncated = line_art_png()[:-40]
     pages = (
         PdfPage(number=1, text="Sem desenho ainda", image_png=None),
         PdfPage(number=2, text="Desenho quebrado", image_png=b"not a png"),
+        PdfPage(number=3, text="Desenho cortado", image_png=truncated),
     )
     reader = read(render_print_pdf(make_book(pages=pages)))
-    assert len(reader.pages) == 4
+    assert len(reader.pages) == 5
     assert "Desenhe aqui a sua própria ilustração!" in reader.pages[2].extract_text()
     assert "Sem desenho ainda" in reader.pages[2].extract_text()
-    assert "/XObject" not in reader.pages[3]["/Resources"]
+    assert not page_images(reader.pages[3]) and not page_images(reader.pages[4])
+
+
+def test_single_sided_printing_leaves_every_back_blank():
+    reader = read(render_print_pdf(make_book(), single_sided=True))
+    assert len(reader.pages) == 2 * (2 + len(STORY))
+    fronts, backs = reader.pages[0::2], reader.pages[1::2]
+    assert all(is_blank(page) for page in backs)
+    assert not any(is_blank(page) for page in fronts)
+    assert all(page_images(page) for page in fronts[2:])
 
 
 def test_markup_in_user_text_is_printed_literally():
     text = "Tom & Jerry <b>não</b> brigam <br/> mais"
-    pages = (PdfPage(number=1, text=text, image_png=None),)
-    book = make_book(pages=pages)
+    book = make_book(pages=(PdfPage(number=1, text=text, image_png=None),))
     reader = read(render_print_pdf(PdfBook(**{**book.__dict__, "title": "<i>Rato & Gato"})))
     assert text in reader.pages[2].extract_text()
     assert "<i>Rato & Gato" in reader.pages[0].extract_text()
@@ -171,3 +169,25 @@ def test_a_very_long_story_text_shrinks_instead_of_covering_the_picture():
     text = "Era uma vez um dragão muito simpático que gostava de contar histórias. " * 12
     reader = read(render_print_pdf(make_book(pages=(PdfPage(number=1, text=text, image_png=None),))))
     assert "dragão muito simpático" in reader.pages[2].extract_text()
+
+
+def test_progress_is_reported_page_by_page():
+    calls = []
+    render_print_pdf(make_book(), progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(n, 5) for n in range(1, 6)]
+
+
+def _drawn_size(page) -> tuple[float, float]:
+    """Width and height (pt) the page's picture is scaled to, from its ``cm`` before ``Do``."""
+    data = page.get_contents().get_data().decode("latin-1")
+    before_do = data[: data.index(" Do")]
+    numbers = before_do.split("cm")[-2].split()[-6:]
+    return float(numbers[0]), float(numbers[3])
+
+
+def test_each_picture_gets_a_thin_rounded_frame_of_its_own(book_pdf):
+    data = read(book_pdf).pages[2].get_contents().get_data().decode("latin-1")
+    before, after = data.split(" Do", 1)
+    assert re.search(r" W\*? n\s", before)  # the picture is clipped to the frame's rounded corners
+    frame = after[: after.index("\nS\n")]
+    assert "1.5 w" in frame and " c\n" in frame  # a thin stroke with curved corners

@@ -38,6 +38,7 @@ STYLES = [
 
 PERIODIC_TASKS = [
     {"name": "books: fail overdue generations", "task": "books.tasks.books_watchdog", "every": 60},
+    {"name": "exports: delete expired files", "task": "exports.tasks.exports_cleanup", "every": 3600},
 ]
 
 

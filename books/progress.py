@@ -14,6 +14,7 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.urls import reverse
 
 from books.models import Book
+from exports.selectors import exports_snapshot
 
 # The ASGI server's event loop. The in-memory layer's queues belong to it, so
 # worker threads must hand their messages to that loop rather than make their own.
@@ -69,4 +70,6 @@ def progress_snapshot(book: Book) -> dict[str, Any]:
         "pdf_url": reverse("books:download", args=[book.id])
         if book.status == Book.Status.GENERATED
         else None,
+        # The book's files (print, screen, ZIP, KDP) and how far along each one is.
+        "exports": exports_snapshot(book),
     }

@@ -16,6 +16,8 @@ from books.progress import progress_snapshot
 from books.quotas import quota_usage
 from books.services import book_create, book_retry, book_update_characters
 from exports.models import Export
+from exports.services import export_request
+from exports.views import export_download_response
 
 
 def _get_book_for_user(request: HttpRequest, book_id) -> Book:
@@ -132,11 +134,13 @@ def book_cover(request: HttpRequest, book_id) -> FileResponse:
 
 @login_required
 def book_download(request: HttpRequest, book_id) -> HttpResponse:
+    """The print PDF on the owner's paper, from the export cache (built again if the book changed)."""
     book = _get_book_for_user(request, book_id)
-    export = Export.objects.filter(book=book, format=Export.Format.PRINT).order_by("-created_at").first()
-    if book.status != Book.Status.GENERATED or export is None:
+    if book.status != Book.Status.GENERATED:
         messages.info(request, _("The PDF will be ready as soon as every page is drawn."))
         return redirect("books:detail", book.id)
-    Export.objects.filter(id=export.id).update(download_count=export.download_count + 1)
-    slug = "".join(c if c.isalnum() else "-" for c in book.display_title.lower()).strip("-")[:60] or "book"
-    return _file_response(export.file, f"{slug}.pdf", as_attachment=True)
+    export = export_request(book=book, format=Export.Format.PRINT)
+    if not export.is_ready:
+        messages.info(request, _("We are making your PDF. It will be ready to download here in a moment."))
+        return redirect("books:detail", book.id)
+    return export_download_response(export)

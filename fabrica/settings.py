@@ -243,6 +243,37 @@ warnings.filterwarnings("ignore", message="No directory at")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 
+# --- Exports / storage --------------------------------------------------------
+# Built files (PDFs, ZIPs) have their own storage alias. Local disk under MEDIA_ROOT by default
+# (never served at a public URL: downloads go through the owner check); with
+# AWS_STORAGE_BUCKET_NAME set, pictures and exports go to S3 (or an S3-compatible service at
+# AWS_S3_ENDPOINT_URL) and downloads are short-lived presigned URLs. Credentials come from the
+# usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables or the instance role.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+EXPORT_DOWNLOAD_URL_SECONDS = envint("EXPORT_DOWNLOAD_URL_SECONDS", 300)
+EXPORT_TTL_DAYS = envint("EXPORT_TTL_DAYS", 30)
+EXPORT_MAX_BYTES = envint("EXPORT_MAX_BYTES", 100 * 1024 * 1024)
+if AWS_STORAGE_BUCKET_NAME:
+    S3_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "region_name": AWS_S3_REGION_NAME,
+            "signature_version": "s3v4",
+            "querystring_auth": True,
+            "querystring_expire": EXPORT_DOWNLOAD_URL_SECONDS,
+            "file_overwrite": False,
+        },
+    }
+    # Web and worker processes share no disk in production: pictures live in the bucket too.
+    STORAGES["default"] = S3_STORAGE
+    STORAGES["exports"] = S3_STORAGE
+else:
+    STORAGES["exports"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 # --- Product limits -----------------------------------------------------------
 BOOK_MIN_PAGES = 5
 BOOK_MAX_PAGES = 20

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("books/", include("books.urls")),
+    path("books/", include("exports.urls")),
     path("me/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,9 +1,10 @@
 // Live progress for a book being drawn. The server sends a full snapshot on
 // every change, so this only mirrors it; HTMX polling takes over while the
-// socket is down (window.fabricaLive is false).
+// socket is down (window.fabricaLive is false). The same snapshots carry the
+// book's files (#exports): when one is ready or failed, the panel is re-rendered.
 (function () {
   "use strict";
-  var finished = false;
+  var socket = null;
   var retryDelay = 1000;
 
   function panel() { return document.getElementById("progress"); }
@@ -22,8 +23,9 @@
   }
 
   function render(snapshot) {
+    renderExports(snapshot.exports || []);
     var root = panel();
-    if (!root) return;
+    if (!root || !root.dataset.wsUrl) return;  // the book was already finished when shown
     root.querySelector("[data-bar]").style.width = snapshot.progress + "%";
     root.querySelector("[role=progressbar]").setAttribute("aria-valuenow", snapshot.progress);
     var status = root.querySelector("[data-status]");
@@ -38,26 +40,49 @@
       showThumbnail(item, page);
     });
     if (snapshot.status === "generated" || snapshot.status === "failed") {
-      finished = true;
-      // Let the server render the final panel (download button, retry link).
+      // Let the server render the final panel (download button, retry link, downloads).
       window.htmx.ajax("GET", window.location.pathname, { target: "#progress", swap: "outerHTML" });
     }
   }
 
+  function renderExports(exports) {
+    var root = document.getElementById("exports");
+    if (!root) return;
+    var settled = false;
+    exports.forEach(function (file) {
+      var item = root.querySelector('[data-export="' + file.id + '"]');
+      if (!item) return;
+      if (item.dataset.status !== file.status) { settled = true; return; }
+      var bar = item.querySelector("[data-bar]");
+      if (bar) bar.style.width = file.progress + "%";
+    });
+    // A file is ready (export.ready) or failed: the server renders its link or message.
+    if (settled) window.htmx.ajax("GET", root.dataset.panelUrl, { target: "#exports", swap: "outerHTML" });
+  }
+
+  // The book while it is drawn, or one of its files while it is made.
+  function liveUrl() {
+    var live = document.querySelector("[data-ws-url]");
+    return live ? live.dataset.wsUrl : null;
+  }
+
   function connect() {
-    var root = panel();
-    if (!root || !root.dataset.wsUrl || !window.WebSocket || finished) return;
+    var url = liveUrl();
+    if (socket || !url || !window.WebSocket) return;
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var socket = new WebSocket(scheme + window.location.host + root.dataset.wsUrl);
+    socket = new WebSocket(scheme + window.location.host + url);
     socket.onopen = function () { window.fabricaLive = true; retryDelay = 1000; };
     socket.onmessage = function (event) { render(JSON.parse(event.data)); };
     socket.onclose = function () {
       window.fabricaLive = false;
-      if (finished) return;
+      socket = null;
+      if (!liveUrl()) return;
       setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 15000);
     };
   }
 
   document.addEventListener("DOMContentLoaded", connect);
+  // Asking for a file swaps in a panel that is now live.
+  document.addEventListener("htmx:afterSettle", connect);
 })();

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ai.models import AICall, PromptTemplate, ProviderSetting
 from ai.prompts import image_prompt, story_prompts
 from ai.schemas import ImageRequest, StoryRequest
+from ai.services import provider_chain
 from ai.stats import percentile, provider_stats
 from books import generation
 from books.tests.factories import book_factory
@@ -155,6 +156,60 @@ def test_the_admin_refuses_a_template_with_an_unknown_placeholder(admin_client):
     assert response.status_code == 200
     assert "Unknown placeholders: secret" in response.content.decode()
     assert not PromptTemplate.objects.exists()
+
+
+# --- which providers, in which order ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_without_admin_rows_the_settings_give_the_order(settings):
+    settings.AI_TEXT_PROVIDERS = ["gemini", "openrouter", "offline"]
+    assert [config.name for config in provider_chain("text")] == ["gemini", "openrouter", "offline"]
+
+
+@pytest.mark.django_db
+def test_admin_rows_replace_the_settings_order_and_can_switch_a_provider_off(settings):
+    settings.AI_IMAGE_PROVIDERS = ["offline", "gemini", "openrouter"]
+    ProviderSetting.objects.create(provider="offline", capability="image", priority=30)
+    ProviderSetting.objects.create(provider="openrouter", capability="image", priority=10)
+    ProviderSetting.objects.create(provider="gemini", capability="image", priority=20, enabled=False)
+    ProviderSetting.objects.create(provider="gemini", capability="text", priority=1)
+    assert [config.name for config in provider_chain("image")] == ["openrouter", "offline"]
+    assert [config.name for config in provider_chain("text")] == ["gemini"]
+
+
+@pytest.mark.django_db
+def test_an_admin_row_sets_model_and_timeout_and_its_key_is_used_when_the_environment_has_none(settings):
+    settings.GEMINI_API_KEY = ""
+    row = ProviderSetting(provider="gemini", capability="image", model="gemini-x-image", timeout_seconds=12.5)
+    row.set_api_key("admin-key-123")
+    row.save()
+    (config,) = provider_chain("image")
+    assert (config.model, config.timeout, config.api_key) == ("gemini-x-image", 12.5, "admin-key-123")
+
+
+@pytest.mark.django_db
+def test_a_key_in_the_environment_wins_over_the_admins(settings):
+    settings.GEMINI_API_KEY = "env-key-456"
+    settings.GEMINI_TEXT_MODEL = "gemini-env-text"
+    row = ProviderSetting(provider="gemini", capability="text")
+    row.set_api_key("admin-key-123")
+    row.save()
+    (config,) = provider_chain("text")
+    assert config.api_key == "env-key-456"
+    assert config.model == "gemini-env-text"  # no model on the row: the environment's
+
+
+@pytest.mark.django_db
+def test_the_admins_key_is_stored_encrypted(settings):
+    row = ProviderSetting(provider="openrouter", capability="text")
+    row.set_api_key("sk-or-very-secret")
+    row.save()
+    raw = ProviderSetting.objects.filter(pk=row.pk).values_list("api_key_encrypted", flat=True).get()
+    assert raw and "sk-or-very-secret" not in raw
+    assert ProviderSetting.objects.get(pk=row.pk).api_key() == "sk-or-very-secret"
+    settings.SECRET_KEY = "another-secret-key-entirely-" + "x" * 30
+    assert ProviderSetting.objects.get(pk=row.pk).api_key() == ""  # re-enter it, never a crash
 
 
 # --- provider settings in the admin --------------------------------------------------------

@@ -157,9 +157,9 @@ def _progress_reporter(export: Export):
 def _export_save(*, export: Export, data: bytes) -> Export:
     if export.file:
         export.file.delete(save=False)  # an expired copy being rebuilt
-    # An unguessable name; the download view gives the file its readable name.
-    extension = FILE_TYPES[export.format][1]
-    export.file.save(f"exports/{export.book_id}/{export.id}.{extension}", ContentFile(data), save=False)
+    # exports/<book>/<export>.pdf: unguessable; the download view gives the file its readable name.
+    name = f"{export.book_id}/{export.id}.{FILE_TYPES[export.format][1]}"
+    export.file.save(name, ContentFile(data), save=False)
     now = timezone.now()
     Export.objects.filter(id=export.id).update(
         file=export.file.name,

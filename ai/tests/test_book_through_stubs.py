@@ -136,3 +136,19 @@ def test_when_no_one_can_draw_the_book_fails_and_is_never_left_drawing(
 
 def _prompt(request) -> str:
     return " ".join(part.get("text", "") for content in request.body["contents"] for part in content["parts"])
+
+
+def test_when_gemini_is_down_openrouter_is_next_in_line(
+    owner, gemini_stub, openrouter_stub, celery_eager, settings
+):
+    settings.OPENROUTER_API_KEY = "or-stub-key"
+    settings.OPENROUTER_BASE_URL = openrouter_stub.url
+    settings.AI_TEXT_PROVIDERS = settings.AI_IMAGE_PROVIDERS = ["gemini", "openrouter", "offline"]
+    gemini_stub.scenarios.extend(["server_error"] * 50)
+
+    book = _make(owner)
+
+    assert book.status == Book.Status.GENERATED
+    assert _providers(book) == {"openrouter"}
+    assert len(openrouter_stub.requests) == 1 + PAGES + 1
+    assert AICall.objects.get(capability="text", outcome="ok").provider == "openrouter"

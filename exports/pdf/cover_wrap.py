@@ -29,7 +29,7 @@ from exports.pdf.drawing import (
     style,
 )
 from exports.pdf.layout import KDP_BLEED, KDP_TRIM, Box
-from exports.pdf.pictures import print_png
+from exports.pdf.pictures import print_image
 from exports.pdf.render import binary_streams, set_metadata
 
 SPINE_INCHES_PER_PAGE = 0.002252  # white paper
@@ -107,4 +107,4 @@ def _draw_back(canvas: Canvas, area: Box, book: PdfBook, labels: dict[str, str])
 
 
 def _grey(picture: bytes | None, box: Box):
-    return print_png(picture, grey=True)
+    return print_image(picture, grey=True)

@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from exports.pdf.layout import Box
-from exports.pdf.pictures import Png, draw_png
+from exports.pdf.pictures import ImageStream, draw_image
 
 FONT = "FabricaSans"
 FONT_BOLD = "FabricaSans-Bold"
@@ -146,8 +146,8 @@ def draw_ruled_lines(canvas: Canvas, area: Box, spacing: float = 30) -> None:
 
 # --- pictures -------------------------------------------------------------------------
 
-# Turns a picture's bytes into an embeddable PNG for the box it will fill (print or screen).
-Embed = Callable[[bytes | None, Box], Png | None]
+# Turns a picture's bytes into an image stream for the box it will fill (print or screen).
+Embed = Callable[[bytes | None, Box], ImageStream | None]
 
 
 def fit(box: Box, width: float, height: float, *, anchor: str = "c") -> Box:
@@ -163,16 +163,16 @@ def draw_picture(
     canvas: Canvas, picture: bytes | None, box: Box, embed: Embed, message: str, *, anchor: str = "c"
 ) -> None:
     """The picture as large as ``box`` allows, in a thin rounded frame; a placeholder when missing."""
-    png = embed(picture, box) if picture else None
-    if png is None:
+    image = embed(picture, box) if picture else None
+    if image is None:
         draw_placeholder(canvas, box, message, top_aligned=anchor == "n")
         return
-    frame = fit(box, png.width, png.height, anchor=anchor)
+    frame = fit(box, image.width, image.height, anchor=anchor)
     canvas.saveState()
     clip = canvas.beginPath()
     clip.roundRect(*frame, FRAME_RADIUS)
     canvas.clipPath(clip, stroke=0, fill=0)
-    draw_png(canvas, png, *frame)
+    draw_image(canvas, image, *frame)
     canvas.restoreState()
     draw_frame(canvas, frame)
 

@@ -4,6 +4,9 @@ A greyscale PNG's compressed pixels are already a valid PDF image stream (Flate 
 predictors), so print PDFs copy them as they are: no decoding, no recompression, full
 resolution. Anything else (RGB, alpha, palettes, 16-bit) is decoded once, flattened onto
 white and re-encoded as a PNG that can be copied the same way.
+
+Screens get the line art at 150 DPI in black and white, CCITT Group 4 compressed (the fax
+codec every PDF reader has, made for exactly this kind of picture), with an RGB palette.
 """
 
 from __future__ import annotations
@@ -31,9 +34,25 @@ logger = logging.getLogger(__name__)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 GREY, RGB, INDEXED = 0, 2, 3  # PNG colour types
 SCREEN_DPI = 150
-# Screens get four greys (black, two edge tones, white) in an RGB palette: smooth
-# anti-aliased outlines at a fraction of the size of full 8-bit pixels.
-SCREEN_LEVELS = 4
+BLACK_AND_WHITE = b"\x00\x00\x00\xff\xff\xff"  # RGB palette of the screen pictures
+
+
+@dataclass(frozen=True)
+class ImageStream:
+    """Pixels ready for a PDF image XObject: compressed already, with what its dictionary needs."""
+
+    width: int
+    height: int
+    bits: int
+    colour_space: str  # "DeviceGray", "DeviceRGB" or "Indexed" (over DeviceRGB, with ``palette``)
+    filter: str
+    parameters: dict[str, int]
+    data: bytes
+    palette: bytes = b""
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha1(self.data, usedforsecurity=False).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -45,9 +64,26 @@ class Png:
     idat: bytes
     palette: bytes = b""
 
-    @property
-    def digest(self) -> str:
-        return hashlib.sha1(self.idat, usedforsecurity=False).hexdigest()
+    def stream(self) -> ImageStream:
+        """The PNG's own compressed data as the image stream: PNG filters are PDF's predictor 15."""
+        colour_space = {GREY: "DeviceGray", RGB: "DeviceRGB", INDEXED: "Indexed"}[self.colour_type]
+        colours = 3 if self.colour_type == RGB else 1
+        parameters = {
+            "Predictor": 15,
+            "Colors": colours,
+            "BitsPerComponent": self.bit_depth,
+            "Columns": self.width,
+        }
+        return ImageStream(
+            self.width,
+            self.height,
+            self.bit_depth,
+            colour_space,
+            "FlateDecode",
+            parameters,
+            self.idat,
+            self.palette,
+        )
 
 
 def parse_png(data: bytes) -> Png | None:
@@ -87,45 +123,52 @@ def parse_png(data: bytes) -> Png | None:
     return Png(width, height, depth, colour_type, b"".join(idat), palette)
 
 
-def print_png(data: bytes | None, *, grey: bool = False) -> Png | None:
+def print_image(data: bytes | None, *, grey: bool = False) -> ImageStream | None:
     """Full-resolution, lossless pixels for paper; ``grey`` forces greyscale (print-on-demand)."""
     if not data:
         return None
     png = parse_png(data)
     if png and png.colour_type == GREY:
-        return png  # what the pipeline stores: copied as it is
+        return png.stream()  # what the pipeline stores: copied as it is
     image = _decode(data)
     if image is None:
         return None
     if grey or _is_grey(image):
         image = image.convert("L")
-    return parse_png(_encode(image, compress_level=6))
+    png = parse_png(_encode(image, compress_level=6))
+    return png.stream() if png else None
 
 
-def screen_png(data: bytes | None, *, box_width: float, box_height: float) -> Png | None:
-    """About 150 DPI at the size the picture fills in a box (in points), four grey levels in an RGB
-    palette, well compressed."""
+def screen_image(data: bytes | None, *, box_width: float, box_height: float) -> ImageStream | None:
+    """About 150 DPI at the size the picture fills in a box (in points), black and white, Group 4."""
     image = _decode(data) if data else None
     if image is None:
         return None
     image = image.convert("L")
     points_per_pixel = min(box_width / image.width, box_height / image.height)
-    target = (
+    size = (
         max(1, min(image.width, round(image.width * points_per_pixel / 72 * SCREEN_DPI))),
         max(1, min(image.height, round(image.height * points_per_pixel / 72 * SCREEN_DPI))),
     )
-    factor = min(image.width // target[0], image.height // target[1])
-    if factor > 1:
-        image = image.reduce(factor)
-    image = image.resize(target, Image.Resampling.BOX)
-    step = 255 / (SCREEN_LEVELS - 1)
-    levels = image.point(lambda value: round(value / step))
-    indexed = Image.frombytes("P", levels.size, levels.tobytes())
-    # More than 16 entries keep samples at 8 bits: Pillow packs smaller palettes into 1-4 bit
-    # samples, which compress worse here and which some readers (pypdf) decode wrongly.
-    greys = [round(i * step) for i in range(SCREEN_LEVELS)] + [255] * (17 - SCREEN_LEVELS)
-    indexed.putpalette(bytes(grey for grey in greys for _ in range(3)))
-    return parse_png(_encode(indexed, compress_level=9))
+    # Averaging then thresholding keeps outlines as thick as they print, without grey fringes.
+    # Ink becomes 1 bits, so the Group 4 stream codes it as black runs, as fax readers expect.
+    small = image.resize(size, Image.Resampling.BOX)
+    return _group4(small.point(lambda value: 255 if value < 128 else 0).convert("1"))
+
+
+def _group4(ink: Image.Image) -> ImageStream:
+    """A 1-bit picture (1 = ink) as a CCITT Group 4 stream, via Pillow's TIFF writer."""
+    buffer = io.BytesIO()
+    # One strip holding every row: a PDF stream is a single Group 4 image.
+    ink.save(buffer, format="TIFF", compression="group4", tiffinfo={278: ink.height})
+    tiff = Image.open(buffer)
+    (offset,), (length,) = tiff.tag_v2[273], tiff.tag_v2[279]
+    data = buffer.getvalue()[offset : offset + length]
+    # BlackIs1 stays at its default (false): black runs decode to 0, palette entry 0, black.
+    parameters = {"K": -1, "Columns": ink.width, "Rows": ink.height}
+    return ImageStream(
+        ink.width, ink.height, 1, "Indexed", "CCITTFaxDecode", parameters, data, BLACK_AND_WHITE
+    )
 
 
 def _decode(data: bytes) -> Image.Image | None:
@@ -170,58 +213,53 @@ class _HexString(PDFObject):
         return b"<" + self.data.hex().encode() + b">"
 
 
-class PngXObject(PDFImageXObject):
-    """An image XObject whose stream is the PNG's own compressed data."""
+class ImageXObject(PDFImageXObject):
+    """An image XObject whose stream is used as it is, already compressed."""
 
-    def __init__(self, png: Png):
-        super().__init__(png.digest)
-        self.png = png
-        self.width, self.height = png.width, png.height
+    def __init__(self, image: ImageStream):
+        super().__init__(image.digest)
+        self.image = image
+        self.width, self.height = image.width, image.height
 
     def format(self, document) -> bytes:
-        png = self.png
-        colours = 3 if png.colour_type == RGB else 1
-        stream = PDFStream(content=png.idat)
+        image = self.image
+        stream = PDFStream(content=image.data)
         entries = stream.dictionary
         entries["Type"] = PDFName("XObject")
         entries["Subtype"] = PDFName("Image")
-        entries["Width"] = png.width
-        entries["Height"] = png.height
-        entries["BitsPerComponent"] = png.bit_depth
+        entries["Width"] = image.width
+        entries["Height"] = image.height
+        entries["BitsPerComponent"] = image.bits
         entries["ColorSpace"] = self._colour_space()
-        entries["Filter"] = PDFName("FlateDecode")  # a name, not an array: DecodeParms pairs with it
-        entries["DecodeParms"] = PDFDictionary(
-            {"Predictor": 15, "Colors": colours, "BitsPerComponent": png.bit_depth, "Columns": png.width}
-        )
+        entries["Filter"] = PDFName(image.filter)  # a name, not an array: DecodeParms pairs with it
+        entries["DecodeParms"] = PDFDictionary(dict(image.parameters))
         return stream.format(document)
 
     def _colour_space(self):
-        png = self.png
-        if png.colour_type == GREY:
-            return PDFName("DeviceGray")
-        if png.colour_type == RGB:
-            return PDFName("DeviceRGB")
-        entries = len(png.palette) // 3
-        return PDFArray([PDFName("Indexed"), PDFName("DeviceRGB"), entries - 1, _HexString(png.palette)])
+        image = self.image
+        if image.colour_space != "Indexed":
+            return PDFName(image.colour_space)
+        entries = len(image.palette) // 3
+        return PDFArray([PDFName("Indexed"), PDFName("DeviceRGB"), entries - 1, _HexString(image.palette)])
 
 
-def draw_png(canvas: Canvas, png: Png, x: float, y: float, width: float, height: float) -> None:
+def draw_image(canvas: Canvas, image: ImageStream, x: float, y: float, width: float, height: float) -> None:
     """``canvas.drawImage`` for a ready-made stream: registered once per document, drawn anywhere.
 
     ReportLab has no public way to add a pre-compressed image, so this repeats what drawImage
     does with its document (ReportLab is pinned; the PDF tests read the result back).
     """
     document = canvas._doc
-    name = document.getXObjectName(png.digest)
+    name = document.getXObjectName(image.digest)
     if name not in document.idToObject:
-        xobject = PngXObject(png)
+        xobject = ImageXObject(image)
         canvas._setXObjects(xobject)
         document.Reference(xobject, name)
-        document.addForm(png.digest, xobject)
+        document.addForm(image.digest, xobject)
     canvas.saveState()
     canvas.translate(x, y)
     canvas.scale(width, height)
     canvas._code.append(f"/{name} Do")
     canvas.restoreState()
-    canvas._formsinuse.append(png.digest)
+    canvas._formsinuse.append(image.digest)
     canvas._currentPageHasImages = 1

@@ -13,7 +13,7 @@ from exports.pdf.content import PdfBook, Progress
 from exports.pdf.drawing import FONT, Embed, labels_for, register_fonts
 from exports.pdf.layout import Box, Planned, Sheet, home_plan, home_sheet, kdp_plan, kdp_sheet
 from exports.pdf.pages import PageContext, draw_page
-from exports.pdf.pictures import print_png, screen_png
+from exports.pdf.pictures import print_image, screen_image
 
 CREATOR = "Fábrica de Livros"
 
@@ -97,12 +97,12 @@ def binary_streams() -> Iterator[None]:
 
 
 def _print_embed(picture: bytes | None, box: Box):
-    return print_png(picture)
+    return print_image(picture)
 
 
 def _grey_embed(picture: bytes | None, box: Box):
-    return print_png(picture, grey=True)
+    return print_image(picture, grey=True)
 
 
 def _screen_embed(picture: bytes | None, box: Box):
-    return screen_png(picture, box_width=box.width, box_height=box.height)
+    return screen_image(picture, box_width=box.width, box_height=box.height)

@@ -133,5 +133,5 @@ def test_screen_pictures_are_150_dpi_rgb_and_render_cleanly(files, tmp_path):
     assert listed
     for image in listed:
         assert 145 <= int(image["x-ppi"]) <= 155, image
-        assert image["color"] == "index"
-    assert dark_share(render(files["digital"], 3, 50, tmp_path)) < 0.1
+        assert (image["color"], image["enc"]) == ("index", "ccitt")
+    assert 0.001 < dark_share(render(files["digital"], 3, 50, tmp_path)) < 0.1

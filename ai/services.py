@@ -305,12 +305,15 @@ def _clean_image(raw: bytes, *, request: ImageRequest, provider) -> tuple[bytes,
     from ai.qc import page_qc
 
     try:
-        png = normalize_line_art(raw, width=request.width, height=request.height)
+        if getattr(provider, "draws_finished_pages", False) and _is_finished_page(raw, request):
+            png, source = raw, None  # already what the normalizer would make: only the QC remains
+        else:
+            png, source = normalize_line_art(raw, width=request.width, height=request.height), raw
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
         raise ProviderError(
             "The illustrator sent a picture we could not open.", details={"error": str(error)}
         ) from error
-    report = page_qc(png, source=raw)
+    report = page_qc(png, source=source)
     if not report.passed:
         raise PictureRejected(
             "The picture did not pass our coloring-page check.",
@@ -324,6 +327,15 @@ def _clean_image(raw: bytes, *, request: ImageRequest, provider) -> tuple[bytes,
         )
     with Image.open(io.BytesIO(png)) as image:
         return png, image.width, image.height
+
+
+def _is_finished_page(png: bytes, request: ImageRequest) -> bool:
+    """Exactly the page size, greyscale, nothing but pure black and pure white."""
+    with Image.open(io.BytesIO(png)) as image:
+        if image.format != "PNG" or image.mode != "L" or image.size != (request.width, request.height):
+            return False
+        histogram = image.histogram()
+    return histogram[0] + histogram[255] == sum(histogram)
 
 
 # --- helpers ----------------------------------------------------------------------------

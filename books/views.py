@@ -20,6 +20,13 @@ from exports.services import export_request
 from exports.views import export_download_response
 
 
+def _int_or(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
 def _get_book_for_user(request: HttpRequest, book_id) -> Book:
     return get_object_or_404(Book.objects.visible_to(request.user).select_related("style"), id=book_id)
 
@@ -57,11 +64,13 @@ def book_new(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("books:detail", book.id)
     status = 400 if form.errors else 200
+    cost = generation_cost_preview()
     context = {
         "form": form,
         "styles": Style.objects.filter(is_active=True),
         "usage": quota_usage(user=user),
-        "cost": generation_cost_preview(),
+        "cost": cost,
+        "cost_total": cost.for_pages(_int_or(form["num_pages"].value(), 8)),
     }
     return render(request, "books/new.html", context, status=status)
 

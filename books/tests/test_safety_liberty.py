@@ -200,9 +200,6 @@ def test_after_a_refused_form_the_cost_and_quota_are_still_shown(owner_client, s
     assert "generation requests left today" in page
 
 
-@pytest.mark.xfail(
-    strict=True, reason="new.html prints the story cost, not the book's, until its script runs"
-)
 def test_the_estimated_cost_shown_before_any_script_runs_is_for_the_whole_book(owner_client, settings):
     settings.AI_TEXT_PROVIDERS = ["offline"]
     ProviderSetting.objects.create(provider="gemini", capability="image", model="gemini-2.5-flash-image")

@@ -16,7 +16,7 @@
     var img = document.createElement("img");
     img.src = page.thumbnail_url;
     img.alt = "Page " + page.number;
-    img.width = 192; img.height = 192;
+    img.width = 192; img.height = 240;
     link.appendChild(img);
     var waiting = item.querySelector(".page-waiting");
     if (waiting) waiting.replaceWith(link); else item.prepend(link);

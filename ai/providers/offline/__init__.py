@@ -6,7 +6,11 @@ It is the default so a fresh checkout makes real books, and it is what tests run
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
+from PIL import Image
+
+from ai.lineart import SAFE_MARGIN
 from ai.providers.offline.knobs import simulate
 from ai.schemas import ImageRequest, Story, StoryRequest
 
@@ -25,11 +29,21 @@ class OfflineTextProvider:
 class OfflineImageProvider:
     name = "offline"
     model = "offline-lineart-v1"
+    # It draws pure black-on-white pages at the requested size, with thick lines, no frame
+    # and a clear margin: the router checks that and skips the normalizer (QC still runs).
+    draws_finished_pages = True
 
     def generate_image(self, request: ImageRequest) -> bytes:
         from ai.providers.offline.drawing import draw_picture
 
         simulate("image", request.seed or request.prompt)
+        # The scene is drawn inside the print-safe margin, on a page of the requested size.
+        margin = round(SAFE_MARGIN * min(request.width, request.height)) + 2
+        scene = draw_picture(
+            replace(request, width=request.width - 2 * margin, height=request.height - 2 * margin)
+        )
+        page = Image.new("L", (request.width, request.height), 255)
+        page.paste(scene, (margin, margin))
         buffer = io.BytesIO()
-        draw_picture(request).save(buffer, format="PNG", compress_level=1)
+        page.save(buffer, format="PNG", compress_level=1)
         return buffer.getvalue()

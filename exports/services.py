@@ -101,9 +101,13 @@ def _needs_build(export: Export) -> bool:
 
 
 def _export_queue(export: Export) -> None:
-    Export.objects.filter(id=export.id).update(
+    # Only if the row is as we read it: a worker may have claimed it since.
+    queued = Export.objects.filter(id=export.id, status=export.status, started_at=export.started_at).update(
         status=Export.Status.PENDING, progress=0, error_message="", expires_at=_expiry()
     )
+    if not queued:
+        export.refresh_from_db()
+        return
     export.status, export.progress, export.error_message = Export.Status.PENDING, 0, ""
     from exports.tasks import export_build as build_task
 
@@ -199,10 +203,12 @@ def export_register_download(*, export: Export) -> None:
 def exports_delete_expired(*, now: datetime | None = None, batch: int = 200) -> int:
     """Delete expired files and their rows, a batch at a time; returns how many went."""
     deleted = 0
+    building = Q(status=Export.Status.BUILDING, started_at__gte=timezone.now() - timedelta(hours=1))
     while True:
         with transaction.atomic():
             rows = list(
                 Export.objects.expired(now)
+                .exclude(building)  # a worker is writing it right now
                 .select_for_update(skip_locked=True)
                 .order_by("expires_at")
                 .only("id", "file")[:batch]

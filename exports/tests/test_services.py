@@ -242,3 +242,34 @@ def test_an_expired_file_asked_for_again_is_rebuilt(book, build_now, renders):
     again = build_now(book=book, format="print")
     assert again.id == export.id and again.status == Export.Status.READY
     assert again.expires_at > timezone.now() and len(renders) == 2
+
+
+def test_a_request_racing_a_worker_leaves_the_build_alone(
+    book, monkeypatch, django_capture_on_commit_callbacks
+):
+    from exports import tasks
+
+    export = Export.objects.create(
+        book=book, format="zip", paper="", content_hash=services.book_content_hash(book=book)
+    )
+    seen_pending = Export.objects.get(id=export.id)
+    Export.objects.filter(id=export.id).update(status=Export.Status.BUILDING, started_at=timezone.now())
+    queued = []
+    monkeypatch.setattr(tasks.export_build, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        services._export_queue(seen_pending)
+    assert queued == [] and seen_pending.status == Export.Status.BUILDING
+
+
+def test_the_cleanup_leaves_a_file_being_built(book):
+    export = Export.objects.create(
+        book=book,
+        format="zip",
+        paper="",
+        content_hash=services.book_content_hash(book=book),
+        status=Export.Status.BUILDING,
+        started_at=timezone.now(),
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    assert exports_delete_expired() == 0
+    assert Export.objects.filter(id=export.id).exists()

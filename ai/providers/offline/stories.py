@@ -36,7 +36,8 @@ GOALS = (
     ),
     (
         "nature",
-        "natur ambient environment ecolog recicl recycl planta plant arvor arbol forest florest bosque",
+        "natur ambient environment ecolog recicl recycl planta plant arvor arbol forest florest bosque "
+        "jardim jardin garden abelh abeja bee flor flower horta huerta",
     ),
     ("courage", "corag brave valent valor medo miedo fear scared ousad"),
     ("sharing", "compart partilh shar divid generos bondad kind gentil solidar"),

@@ -7,10 +7,7 @@ failure becomes a ``ProviderError`` whose message a parent can read.
 from __future__ import annotations
 
 import importlib
-import io
 import json
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pydantic
@@ -18,11 +15,20 @@ from django.conf import settings
 from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
-from PIL import Image, UnidentifiedImageError
 
 from ai.errors import ProviderError
 from ai.prompts import image_prompt, story_prompts
 from ai.providers.base import ProviderConfig
+from ai.providers.replies import (
+    UNREADABLE_IMAGE_ERRORS,
+    bad_image,
+    failure,
+    no_image,
+    png_bytes,
+    retry_after_seconds,
+    safety_blocked,
+    status_failure,
+)
 from ai.providers.story_json import story_from_text
 from ai.schemas import ImageRequest, Story, StoryRequest
 from ai.usage import report_usage
@@ -34,11 +40,7 @@ API_VERSION = "v1beta"
 BLOCKING_FINISH_REASONS = frozenset(
     {"SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT"}
 )
-SAFETY_MESSAGES = {
-    "story": "The writer's safety filter refused this story. Try rewording the theme.",
-    "picture": "The illustrator's safety filter refused this picture. Try rewording the page.",
-}
-NO_IMAGE_MESSAGE = "The illustrator answered without a picture."
+PROVIDER = "Gemini"  # as a parent reads it in a failure message
 
 
 def _http_exceptions(name: str) -> tuple[type[Exception], ...]:
@@ -111,9 +113,7 @@ class GeminiImageProvider(_GeminiAdapter):
         _raise_if_blocked(response, "picture")
         images = _inline_images(response)
         if not images:
-            raise ProviderError(
-                NO_IMAGE_MESSAGE, code="no_image", details={"text": _answer_text(response)[:200]}
-            )
+            raise no_image(_answer_text(response))
         return _as_png(images[0])
 
 
@@ -159,24 +159,16 @@ def _raise_if_blocked(response: types.GenerateContentResponse, what: str) -> Non
         finish = _enum_name(response.candidates[0].finish_reason)
         reason = finish if finish in BLOCKING_FINISH_REASONS else ""
     if reason:
-        raise ProviderError(SAFETY_MESSAGES[what], code="safety_blocked", details={"reason": reason})
+        raise safety_blocked(what, {"reason": reason})
 
 
 def _as_png(blob: types.Blob) -> bytes:
     if (blob.mime_type or "").lower() == "image/png":
         return blob.data
     try:
-        with Image.open(io.BytesIO(blob.data)) as image:
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG")
-    except (UnidentifiedImageError, OSError, ValueError) as error:
-        raise ProviderError(
-            "The illustrator sent a picture we could not open.",
-            code="bad_image",
-            transient=True,
-            details={"mime_type": blob.mime_type or ""},
-        ) from error
-    return buffer.getvalue()
+        return png_bytes(blob.data)
+    except UNREADABLE_IMAGE_ERRORS as error:
+        raise bad_image({"mime_type": blob.mime_type or ""}) from error
 
 
 def _report(response: types.GenerateContentResponse, *, default_model: str) -> None:
@@ -196,45 +188,20 @@ def _enum_name(value: Any) -> str:
 
 # --- failures ------------------------------------------------------------------
 
-FAILURE_MESSAGES = {
-    "timeout": "Gemini took too long to answer.",
-    "rate_limited": "Gemini is busy right now (too many requests).",
-    "server_error": "Gemini is having trouble right now.",
-    "unreachable": "We could not reach Gemini.",
-    "auth_error": "Gemini refused our API key; an administrator needs to check it.",
-    "bad_request": "Gemini could not accept this request.",
-}
-TRANSIENT_CODES = frozenset({"timeout", "rate_limited", "server_error", "unreachable"})
-
 
 def _failure(code: str, details: dict[str, Any] | None = None) -> ProviderError:
-    return ProviderError(
-        FAILURE_MESSAGES[code], code=code, transient=code in TRANSIENT_CODES, details=details
-    )
+    return failure(PROVIDER, code, details)
 
 
 def _status_error(error: genai_errors.APIError) -> ProviderError:
-    status = error.code or 0
-    details: dict[str, Any] = {
-        "status": status,
-        "reason": error.status or "",
-        "provider_message": (error.message or "")[:300],
-    }
-    if status == 429:
-        retry_after = _retry_after(error)
-        if retry_after is not None:
-            details["retry_after"] = retry_after
-    return _failure(_code_for_status(status, bad_key=_is_bad_key(error)), details)
-
-
-def _code_for_status(status: int, *, bad_key: bool) -> str:
-    if status == 429:
-        return "rate_limited"
-    if status in (401, 403) or bad_key:
-        return "auth_error"
-    if status == 408:
-        return "timeout"
-    return "server_error" if status >= 500 else "bad_request"
+    return status_failure(
+        PROVIDER,
+        error.code or 0,
+        reason=error.status or "",
+        message=error.message or "",
+        retry_after=_retry_after(error),
+        bad_key=_is_bad_key(error),
+    )
 
 
 def _error_details(error: genai_errors.APIError) -> list[dict[str, Any]]:
@@ -252,26 +219,10 @@ def _is_bad_key(error: genai_errors.APIError) -> bool:
 def _retry_after(error: genai_errors.APIError) -> float | None:
     """Seconds to wait, from the Retry-After header or else Google's RetryInfo (``"2s"``)."""
     response = getattr(error, "response", None)
-    seconds = _retry_after_seconds(response.headers.get("retry-after") if response is not None else None)
+    seconds = retry_after_seconds(response.headers.get("retry-after") if response is not None else None)
     if seconds is not None:
         return seconds
     for item in _error_details(error):
         if str(item.get("@type", "")).endswith("google.rpc.RetryInfo"):
-            return _retry_after_seconds(str(item.get("retryDelay", "")).removesuffix("s"))
+            return retry_after_seconds(str(item.get("retryDelay", "")).removesuffix("s"))
     return None
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """A Retry-After value (seconds or an HTTP date) as seconds from now."""
-    value = (value or "").strip()
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max((when - datetime.now(UTC)).total_seconds(), 0.0)

@@ -10,43 +10,36 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
 import json
 import re
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import openai
 from django.conf import settings
 from openai.types.chat import ChatCompletion
 from openai.types.chat.chat_completion import Choice
-from PIL import Image, UnidentifiedImageError
 
 from ai.errors import ProviderError
 from ai.prompts import image_prompt, story_prompts
 from ai.providers.base import ProviderConfig
+from ai.providers.replies import (
+    UNREADABLE_IMAGE_ERRORS,
+    bad_image,
+    code_for_status,
+    failure,
+    no_image,
+    png_bytes,
+    retry_after_seconds,
+    safety_blocked,
+    status_failure,
+)
 from ai.providers.story_json import story_from_text
 from ai.schemas import ImageRequest, Story, StoryRequest
 from ai.usage import report_usage
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 APP_TITLE = "Fabrica de Livros"  # shown in the OpenRouter dashboard (ASCII: it is an HTTP header)
-
-SAFETY_MESSAGES = {
-    "story": "The writer's safety filter refused this story. Try rewording the theme.",
-    "picture": "The illustrator's safety filter refused this picture. Try rewording the page.",
-}
-NO_IMAGE_MESSAGE = "The illustrator answered without a picture."
-FAILURE_MESSAGES = {
-    "timeout": "OpenRouter took too long to answer.",
-    "rate_limited": "OpenRouter is busy right now (too many requests).",
-    "server_error": "OpenRouter is having trouble right now.",
-    "unreachable": "We could not reach OpenRouter.",
-    "auth_error": "OpenRouter refused our API key; an administrator needs to check it.",
-    "bad_request": "OpenRouter could not accept this request.",
-}
-TRANSIENT_CODES = frozenset({"timeout", "rate_limited", "server_error", "unreachable"})
+PROVIDER = "OpenRouter"  # as a parent reads it in a failure message
 
 _DATA_URL = re.compile(r"data:(?P<mime>image/[\w.+-]+);base64,(?P<data>[A-Za-z0-9+/=\s]+)")
 
@@ -108,8 +101,7 @@ class OpenRouterImageProvider(_OpenRouterAdapter):
         _raise_if_refused(choice, "picture")
         url = _image_url(choice.message)
         if not url:
-            text = _message_text(choice.message)
-            raise ProviderError(NO_IMAGE_MESSAGE, code="no_image", details={"text": text[:200]})
+            raise no_image(_message_text(choice.message))
         return _png_from_data_url(url)
 
 
@@ -134,7 +126,7 @@ def _first_choice(completion: ChatCompletion) -> Choice:
     error = _extra(choices[0], "error") if choices else _extra(completion, "error")
     status = _int(error.get("code")) if isinstance(error, dict) else None
     message = str(error.get("message", ""))[:300] if isinstance(error, dict) else ""
-    code = _code_for_status(status) if status else "server_error"
+    code = code_for_status(status) if status else "server_error"
     raise _failure(code, {"status": status or 200, "provider_message": message})
 
 
@@ -149,7 +141,7 @@ def _raise_if_refused(choice: Choice, what: str) -> None:
     details = {"reason": reason}
     if refusal:
         details["text"] = str(refusal)[:200]
-    raise ProviderError(SAFETY_MESSAGES[what], code="safety_blocked", details=details)
+    raise safety_blocked(what, details)
 
 
 def _message_text(message: Any) -> str:
@@ -182,21 +174,13 @@ def _png_from_data_url(url: str) -> bytes:
         data = base64.b64decode("".join(match.group("data").split()), validate=True)
         if match.group("mime").lower() == "image/png" and data.startswith(b"\x89PNG"):
             return data
-        with Image.open(io.BytesIO(data)) as image:
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG")
-    except (binascii.Error, UnidentifiedImageError, OSError, ValueError) as error:
+        return png_bytes(data)
+    except (binascii.Error, *UNREADABLE_IMAGE_ERRORS) as error:
         raise _bad_image(url, str(error)) from error
-    return buffer.getvalue()
 
 
 def _bad_image(url: str, problem: str) -> ProviderError:
-    return ProviderError(
-        "The illustrator sent a picture we could not open.",
-        code="bad_image",
-        transient=True,
-        details={"problem": problem, "url": url[:80]},
-    )
+    return bad_image({"problem": problem, "url": url[:80]})
 
 
 def _report(completion: ChatCompletion, choice: Choice, *, default_model: str) -> None:
@@ -233,52 +217,21 @@ def _int(value: Any) -> int | None:
 
 
 def _failure(code: str, details: dict[str, Any] | None = None) -> ProviderError:
-    return ProviderError(
-        FAILURE_MESSAGES[code], code=code, transient=code in TRANSIENT_CODES, details=details
-    )
+    return failure(PROVIDER, code, details)
 
 
 def _status_error(error: openai.APIStatusError) -> ProviderError:
     body = error.body if isinstance(error.body, dict) else {}
-    details: dict[str, Any] = {
-        "status": error.status_code,
-        "provider_message": str(body.get("message", ""))[:300],
-    }
-    if error.status_code == 429:
-        retry_after = _retry_after(error.response.headers)
-        if retry_after is not None:
-            details["retry_after"] = retry_after
-    return _failure(_code_for_status(error.status_code), details)
-
-
-def _code_for_status(status: int) -> str:
-    if status == 429:
-        return "rate_limited"
-    if status in (401, 403):
-        return "auth_error"
-    if status == 408:
-        return "timeout"
-    return "server_error" if status >= 500 else "bad_request"
+    return status_failure(
+        PROVIDER,
+        error.status_code,
+        message=str(body.get("message", "")),
+        retry_after=_retry_after(error.response.headers),
+    )
 
 
 def _retry_after(headers: Any) -> float | None:
     milliseconds = _int(headers.get("retry-after-ms"))
     if milliseconds is not None:
         return max(milliseconds, 0) / 1000
-    return _seconds(headers.get("retry-after"))
-
-
-def _seconds(value: str | None) -> float | None:
-    """A Retry-After value (seconds or an HTTP date) as seconds from now."""
-    value = (value or "").strip()
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+    return retry_after_seconds(headers.get("retry-after"))

@@ -1,6 +1,11 @@
-"""Stub provider servers for tests that go through the real Gemini and OpenRouter SDKs.
+"""Fixtures for the AI tests: fake providers, quick router settings, and stub provider servers.
 
-Each fixture starts a local HTTP server speaking the provider's wire format and stops it
+``fakes("text" | "image", provider)`` puts a fake (``ai.tests.helpers.Scripted``, or any object
+with ``name``, ``model`` and ``generate_story``/``generate_image``) in the provider registry under
+its name, for one test. ``router_settings`` takes the waiting and the chance out of the router.
+
+The stub fixtures are for tests that go through the real Gemini and OpenRouter SDKs.
+Each starts a local HTTP server speaking the provider's wire format and stops it
 after the test. What a test can do with it (see ``ai.tests.stubs`` for the scenarios):
 
     def test_something(gemini_stub):
@@ -23,12 +28,45 @@ after the test. What a test can do with it (see ``ai.tests.stubs`` for the scena
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from django.core.cache import cache
 
+from ai.providers import register_image_provider, register_text_provider, unregister_provider
 from ai.tests.stubs.gemini import GeminiStub
 from ai.tests.stubs.openrouter import OpenRouterStub
+
+# Failures inside the helpers then show the values compared, as in a test module.
+pytest.register_assert_rewrite("ai.tests.helpers")
+
+
+@pytest.fixture
+def fakes() -> Iterator[Callable[[str, Any], Any]]:
+    names = []
+
+    def add(capability: str, provider: Any) -> Any:
+        register = register_text_provider if capability == "text" else register_image_provider
+        register(provider.name, lambda config: provider)
+        names.append(provider.name)
+        return provider
+
+    yield add
+    for name in names:
+        unregister_provider(name)
+
+
+@pytest.fixture
+def router_settings(settings):
+    """No wait between retries, no random offline failures, 3 attempts, every circuit closed."""
+    settings.AI_RETRY_BACKOFF_SECONDS = 0
+    settings.AI_OFFLINE_FAILURE_RATE = 0
+    settings.AI_ATTEMPTS_PER_PROVIDER = 3
+    # Circuit state lives in the cache.
+    cache.clear()
+    yield settings
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from ai.models import AICall
 from books.models import Book, GenerationJob, Page
@@ -16,21 +15,15 @@ PAGES = 5
 
 
 @pytest.fixture(autouse=True)
-def _through_the_stub(settings, gemini_stub):
-    settings.GEMINI_API_KEY = "stub-key"
-    settings.GEMINI_BASE_URL = gemini_stub.url
-    settings.AI_TEXT_PROVIDERS = ["gemini", "offline"]
-    settings.AI_IMAGE_PROVIDERS = ["gemini", "offline"]
-    settings.AI_TIMEOUT_SECONDS = 5
-    settings.AI_ATTEMPTS_PER_PROVIDER = 3
-    settings.AI_RETRY_BACKOFF_SECONDS = 0
-    settings.AI_RETRY_BACKOFF_MAX_SECONDS = 0.05
-    settings.AI_CIRCUIT_FAILURE_THRESHOLD = 5
-    settings.AI_OFFLINE_FAILURE_RATE = 0
-    settings.PAGE_IMAGE_WIDTH, settings.PAGE_IMAGE_HEIGHT = 480, 600
-    cache.clear()
-    yield
-    cache.clear()
+def _through_the_stub(router_settings, gemini_stub):
+    router_settings.GEMINI_API_KEY = "stub-key"
+    router_settings.GEMINI_BASE_URL = gemini_stub.url
+    router_settings.AI_TEXT_PROVIDERS = ["gemini", "offline"]
+    router_settings.AI_IMAGE_PROVIDERS = ["gemini", "offline"]
+    router_settings.AI_TIMEOUT_SECONDS = 5
+    router_settings.AI_RETRY_BACKOFF_MAX_SECONDS = 0.05
+    router_settings.AI_CIRCUIT_FAILURE_THRESHOLD = 5
+    router_settings.PAGE_IMAGE_WIDTH, router_settings.PAGE_IMAGE_HEIGHT = 480, 600
 
 
 def _make(owner) -> Book:

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from ai.circuit import (
     circuit_allows,
@@ -17,7 +16,6 @@ from ai.circuit import (
 )
 from ai.errors import AllProvidersFailed, ProviderError, StoryInvalid
 from ai.models import AICall
-from ai.providers import register_image_provider, register_text_provider, unregister_provider
 from ai.providers.offline import OfflineImageProvider, OfflineTextProvider
 from ai.schemas import ImageRequest, StoryRequest
 from ai.services import image_generate, story_generate
@@ -48,37 +46,16 @@ class Switchable:
 
 
 @pytest.fixture(autouse=True)
-def _circuit_settings(settings):
-    settings.AI_RETRY_BACKOFF_SECONDS = 0
-    settings.AI_OFFLINE_FAILURE_RATE = 0
-    settings.AI_ATTEMPTS_PER_PROVIDER = 3
-    settings.AI_CIRCUIT_FAILURE_THRESHOLD = 3
-    settings.AI_CIRCUIT_COOLDOWN_SECONDS = 60
-    settings.AI_TIMEOUT_SECONDS = 30
-    cache.clear()
-    yield
-    cache.clear()
+def _circuit_settings(router_settings):
+    router_settings.AI_CIRCUIT_FAILURE_THRESHOLD = 3
+    router_settings.AI_CIRCUIT_COOLDOWN_SECONDS = 60
+    router_settings.AI_TIMEOUT_SECONDS = 30
 
 
 @pytest.fixture
 def clock():
     with time_machine.travel(START, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def fake():
-    names = []
-
-    def add(provider: Switchable) -> Switchable:
-        register_text_provider(provider.name, lambda config: provider)
-        register_image_provider(provider.name, lambda config: provider)
-        names.append(provider.name)
-        return provider
-
-    yield add
-    for name in names:
-        unregister_provider(name)
 
 
 def _trip(provider="p", capability="image", times=3):
@@ -174,10 +151,10 @@ def test_closing_by_hand_lets_calls_through_at_once(clock):
 
 
 @pytest.mark.django_db
-def test_the_router_stops_retrying_once_the_circuit_opens_and_then_skips_the_provider(settings, fake):
+def test_the_router_stops_retrying_once_the_circuit_opens_and_then_skips_the_provider(settings, fakes):
     settings.AI_CIRCUIT_FAILURE_THRESHOLD = 2
     settings.AI_IMAGE_PROVIDERS = ["flaky", "offline"]
-    flaky = fake(Switchable("flaky"))
+    flaky = fakes("image", Switchable("flaky"))
 
     assert image_generate(request=PICTURE).provider == "offline"
     assert flaky.calls == 2  # the third attempt would go to an open circuit
@@ -189,9 +166,9 @@ def test_the_router_stops_retrying_once_the_circuit_opens_and_then_skips_the_pro
 
 
 @pytest.mark.django_db
-def test_when_every_circuit_is_open_the_parent_hears_try_again_later(settings, fake):
+def test_when_every_circuit_is_open_the_parent_hears_try_again_later(settings, fakes):
     settings.AI_TEXT_PROVIDERS = ["flaky"]
-    flaky = fake(Switchable("flaky"))
+    flaky = fakes("text", Switchable("flaky"))
     _trip("flaky", "text")
     with pytest.raises(AllProvidersFailed) as failure:
         story_generate(request=REQUEST)
@@ -201,9 +178,9 @@ def test_when_every_circuit_is_open_the_parent_hears_try_again_later(settings, f
 
 
 @pytest.mark.django_db
-def test_the_probe_call_that_succeeds_puts_the_provider_back_in_service(settings, fake, clock):
+def test_the_probe_call_that_succeeds_puts_the_provider_back_in_service(settings, fakes, clock):
     settings.AI_IMAGE_PROVIDERS = ["flaky", "offline"]
-    flaky = fake(Switchable("flaky"))
+    flaky = fakes("image", Switchable("flaky"))
     image_generate(request=PICTURE)
     assert circuit_state("flaky", "image").state == "open"
 
@@ -215,9 +192,9 @@ def test_the_probe_call_that_succeeds_puts_the_provider_back_in_service(settings
 
 
 @pytest.mark.django_db
-def test_the_probe_call_that_fails_is_not_retried_and_reopens_the_circuit(settings, fake, clock):
+def test_the_probe_call_that_fails_is_not_retried_and_reopens_the_circuit(settings, fakes, clock):
     settings.AI_IMAGE_PROVIDERS = ["flaky", "offline"]
-    flaky = fake(Switchable("flaky"))
+    flaky = fakes("image", Switchable("flaky"))
     image_generate(request=PICTURE)
     calls_before = flaky.calls
 
@@ -228,9 +205,9 @@ def test_the_probe_call_that_fails_is_not_retried_and_reopens_the_circuit(settin
 
 
 @pytest.mark.django_db
-def test_safety_blocks_do_not_open_the_circuit(settings, fake):
+def test_safety_blocks_do_not_open_the_circuit(settings, fakes):
     settings.AI_IMAGE_PROVIDERS = ["strict"]
-    fake(Switchable("strict", error=lambda: ProviderError("no", code="safety_blocked")))
+    fakes("image", Switchable("strict", error=lambda: ProviderError("no", code="safety_blocked")))
     for _ in range(5):
         with pytest.raises(AllProvidersFailed):
             image_generate(request=PICTURE)
@@ -239,9 +216,9 @@ def test_safety_blocks_do_not_open_the_circuit(settings, fake):
 
 
 @pytest.mark.django_db
-def test_invalid_stories_do_not_open_the_circuit(settings, fake):
+def test_invalid_stories_do_not_open_the_circuit(settings, fakes):
     settings.AI_TEXT_PROVIDERS = ["sloppy", "offline"]
-    fake(Switchable("sloppy", error=lambda: StoryInvalid("The story did not come out right.")))
+    fakes("text", Switchable("sloppy", error=lambda: StoryInvalid("The story did not come out right.")))
     for _ in range(3):
         assert story_generate(request=REQUEST).provider == "offline"
     assert circuit_state("sloppy", "text").failures == 0
@@ -249,9 +226,9 @@ def test_invalid_stories_do_not_open_the_circuit(settings, fake):
 
 
 @pytest.mark.django_db
-def test_a_rejected_key_opens_the_circuit_though_it_is_not_transient(settings, fake):
+def test_a_rejected_key_opens_the_circuit_though_it_is_not_transient(settings, fakes):
     settings.AI_TEXT_PROVIDERS = ["locked", "offline"]
-    locked = fake(Switchable("locked", error=lambda: ProviderError("bad key", code="auth_error")))
+    locked = fakes("text", Switchable("locked", error=lambda: ProviderError("bad key", code="auth_error")))
     for _ in range(4):
         assert story_generate(request=REQUEST).provider == "offline"
     assert circuit_state("locked", "text").state == "open"

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 import time
 
 import pytest
 from PIL import Image
 
-from ai.errors import ProviderError, StoryInvalid
+from ai.errors import StoryInvalid
 from ai.providers import get_image_provider, get_text_provider
 from ai.providers.base import ImageProvider, ProviderConfig, TextProvider
 from ai.providers.gemini import GeminiImageProvider, GeminiTextProvider
-from ai.schemas import ImageRequest, StoryRequest
+from ai.schemas import StoryRequest
 from ai.services import story_validate
+from ai.tests.helpers import closed_port_url, image_request, provider_failure
 from ai.tests.stubs import StubReply, line_art_png, sample_story
 from ai.usage import measure
 
@@ -29,30 +29,12 @@ def _story_request(num_pages: int = 6) -> StoryRequest:
     return StoryRequest(theme="dinossauros e amizade", num_pages=num_pages, language="pt-BR", style="cartoon")
 
 
-def _image_request() -> ImageRequest:
-    return ImageRequest(prompt="Dino flies a kite on a hill", style="cartoon", character_sheet="Dino: green")
-
-
 def _writer(stub, **config) -> TextProvider:
     return get_text_provider("gemini", stub.provider_config("text", model=TEXT_MODEL, **config))
 
 
 def _illustrator(stub, **config) -> ImageProvider:
     return get_image_provider("gemini", stub.provider_config("image", model=IMAGE_MODEL, **config))
-
-
-def _failure(call) -> ProviderError:
-    with pytest.raises(ProviderError) as caught:
-        call()
-    error = caught.value
-    assert "Traceback" not in error.message and "{" not in error.message
-    return error
-
-
-def _closed_port_url() -> str:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
 # --- stories ---------------------------------------------------------------------
@@ -133,7 +115,7 @@ def test_it_uses_the_default_models_and_base_url_from_settings(gemini_stub, sett
 def test_without_an_api_key_it_fails_without_calling_gemini(gemini_stub, settings):
     settings.GEMINI_API_KEY = ""
 
-    error = _failure(lambda: _writer(gemini_stub, api_key="").generate_story(_story_request()))
+    error = provider_failure(lambda: _writer(gemini_stub, api_key="").generate_story(_story_request()))
 
     assert (error.code, error.transient) == ("auth_error", False)
     assert gemini_stub.requests == []
@@ -144,7 +126,7 @@ def test_without_an_api_key_it_fails_without_calling_gemini(gemini_stub, setting
 
 def test_it_draws_a_png_at_the_aspect_ratio_asked_for(gemini_stub):
     with measure() as usage:
-        png = _illustrator(gemini_stub).generate_image(_image_request())
+        png = _illustrator(gemini_stub).generate_image(image_request())
 
     with Image.open(io.BytesIO(png)) as image:
         assert image.format == "PNG"
@@ -161,7 +143,7 @@ def test_it_turns_a_jpeg_answer_into_png(gemini_stub):
     Image.open(io.BytesIO(line_art_png(200, 250))).save(buffer, format="JPEG")
     gemini_stub.scenarios.append(gemini_stub.image_answer(buffer.getvalue(), "image/jpeg"))
 
-    png = _illustrator(gemini_stub).generate_image(_image_request())
+    png = _illustrator(gemini_stub).generate_image(image_request())
 
     assert png.startswith(b"\x89PNG")
     with Image.open(io.BytesIO(png)) as image:
@@ -171,7 +153,7 @@ def test_it_turns_a_jpeg_answer_into_png(gemini_stub):
 def test_an_answer_without_a_picture_is_no_image(gemini_stub):
     gemini_stub.scenarios.append("no_image")
 
-    error = _failure(lambda: _illustrator(gemini_stub).generate_image(_image_request()))
+    error = provider_failure(lambda: _illustrator(gemini_stub).generate_image(image_request()))
 
     assert (error.code, error.transient) == ("no_image", False)
     assert error.message == "The illustrator answered without a picture."
@@ -184,7 +166,7 @@ def test_an_answer_without_a_picture_is_no_image(gemini_stub):
 def test_a_safety_refusal_of_a_picture_is_safety_blocked(gemini_stub, scenario, reason):
     gemini_stub.scenarios.append(scenario)
 
-    error = _failure(lambda: _illustrator(gemini_stub).generate_image(_image_request()))
+    error = provider_failure(lambda: _illustrator(gemini_stub).generate_image(image_request()))
 
     assert (error.code, error.transient) == ("safety_blocked", False)
     assert error.details == {"reason": reason}
@@ -194,7 +176,7 @@ def test_a_safety_refusal_of_a_picture_is_safety_blocked(gemini_stub, scenario, 
 def test_a_safety_refusal_of_a_story_is_safety_blocked(gemini_stub):
     gemini_stub.scenarios.append("safety_block")
 
-    error = _failure(lambda: _writer(gemini_stub).generate_story(_story_request()))
+    error = provider_failure(lambda: _writer(gemini_stub).generate_story(_story_request()))
 
     assert (error.code, error.transient) == ("safety_blocked", False)
     assert error.details == {"reason": "PROHIBITED_CONTENT"}
@@ -217,7 +199,7 @@ def test_a_safety_refusal_of_a_story_is_safety_blocked(gemini_stub):
 def test_http_failures_follow_the_error_contract(gemini_stub, scenario, code, transient):
     gemini_stub.scenarios.append(scenario)
 
-    error = _failure(lambda: _writer(gemini_stub).generate_story(_story_request()))
+    error = provider_failure(lambda: _writer(gemini_stub).generate_story(_story_request()))
 
     assert (error.code, error.transient) == (code, transient)
     assert len(gemini_stub.requests) == 1, "the SDK must not retry on its own"
@@ -226,7 +208,7 @@ def test_http_failures_follow_the_error_contract(gemini_stub, scenario, code, tr
 def test_a_garbled_answer_is_a_transient_server_error(gemini_stub):
     gemini_stub.scenarios.append(StubReply(body="<html>upstream hiccup</html>"))
 
-    error = _failure(lambda: _writer(gemini_stub).generate_story(_story_request()))
+    error = provider_failure(lambda: _writer(gemini_stub).generate_story(_story_request()))
 
     assert (error.code, error.transient) == ("server_error", True)
 
@@ -234,7 +216,7 @@ def test_a_garbled_answer_is_a_transient_server_error(gemini_stub):
 def test_a_429_says_when_to_try_again(gemini_stub):
     gemini_stub.scenarios.append("rate_limited")
 
-    error = _failure(lambda: _illustrator(gemini_stub).generate_image(_image_request()))
+    error = provider_failure(lambda: _illustrator(gemini_stub).generate_image(image_request()))
 
     assert error.details["retry_after"] == 2.0
 
@@ -244,7 +226,7 @@ def test_a_429_without_the_header_uses_googles_retry_info(gemini_stub):
     reply.headers.clear()
     gemini_stub.scenarios.append(reply)
 
-    error = _failure(lambda: _writer(gemini_stub).generate_story(_story_request()))
+    error = provider_failure(lambda: _writer(gemini_stub).generate_story(_story_request()))
 
     assert error.details["retry_after"] == 7.0
 
@@ -253,7 +235,7 @@ def test_a_slow_answer_times_out_quickly_and_once(gemini_stub):
     gemini_stub.scenarios.append("slow")
     started = time.monotonic()
 
-    error = _failure(lambda: _writer(gemini_stub, timeout=0.5).generate_story(_story_request()))
+    error = provider_failure(lambda: _writer(gemini_stub, timeout=0.5).generate_story(_story_request()))
 
     assert (error.code, error.transient) == ("timeout", True)
     assert time.monotonic() - started < 1.5
@@ -262,9 +244,9 @@ def test_a_slow_answer_times_out_quickly_and_once(gemini_stub):
 
 def test_an_unreachable_server_is_transient():
     config = ProviderConfig(
-        name="gemini", capability="image", api_key="k", timeout=2, base_url=_closed_port_url()
+        name="gemini", capability="image", api_key="k", timeout=2, base_url=closed_port_url()
     )
 
-    error = _failure(lambda: GeminiImageProvider(config).generate_image(_image_request()))
+    error = provider_failure(lambda: GeminiImageProvider(config).generate_image(image_request()))
 
     assert (error.code, error.transient) == ("unreachable", True)

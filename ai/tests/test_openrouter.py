@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import io
-import socket
 import time
 
 import pytest
 from PIL import Image
 
-from ai.errors import ProviderError, StoryInvalid
+from ai.errors import StoryInvalid
 from ai.providers import get_image_provider, get_text_provider
 from ai.providers.base import ImageProvider, ProviderConfig, TextProvider
 from ai.providers.openrouter import OpenRouterImageProvider, OpenRouterTextProvider
-from ai.schemas import ImageRequest, StoryRequest
+from ai.schemas import StoryRequest
 from ai.services import story_validate
+from ai.tests.helpers import closed_port_url, image_request, provider_failure
 from ai.tests.stubs import StubReply, line_art_png
 from ai.usage import measure
 
@@ -28,30 +28,12 @@ def _story_request(num_pages: int = 6) -> StoryRequest:
     return StoryRequest(theme="dinosaurs and friendship", num_pages=num_pages, language="en", style="cartoon")
 
 
-def _image_request() -> ImageRequest:
-    return ImageRequest(prompt="Dino flies a kite on a hill", style="cartoon", character_sheet="Dino: green")
-
-
 def _writer(stub, **config) -> TextProvider:
     return get_text_provider("openrouter", stub.provider_config("text", model=TEXT_MODEL, **config))
 
 
 def _illustrator(stub, **config) -> ImageProvider:
     return get_image_provider("openrouter", stub.provider_config("image", model=IMAGE_MODEL, **config))
-
-
-def _failure(call) -> ProviderError:
-    with pytest.raises(ProviderError) as caught:
-        call()
-    error = caught.value
-    assert "Traceback" not in error.message and "{" not in error.message
-    return error
-
-
-def _closed_port_url() -> str:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{probe.getsockname()[1]}/api/v1"
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -140,7 +122,7 @@ def test_it_uses_the_default_models_and_base_url_from_settings(openrouter_stub, 
 def test_without_an_api_key_it_fails_without_calling_openrouter(openrouter_stub, settings):
     settings.OPENROUTER_API_KEY = ""
 
-    error = _failure(lambda: _writer(openrouter_stub, api_key="").generate_story(_story_request()))
+    error = provider_failure(lambda: _writer(openrouter_stub, api_key="").generate_story(_story_request()))
 
     assert (error.code, error.transient) == ("auth_error", False)
     assert openrouter_stub.requests == []
@@ -151,7 +133,7 @@ def test_without_an_api_key_it_fails_without_calling_openrouter(openrouter_stub,
 
 def test_it_draws_a_png_at_the_aspect_ratio_asked_for(openrouter_stub):
     with measure() as usage:
-        png = _illustrator(openrouter_stub).generate_image(_image_request())
+        png = _illustrator(openrouter_stub).generate_image(image_request())
 
     width, height = _png_size(png)
     assert width * 5 == height * 4
@@ -166,7 +148,7 @@ def test_it_draws_a_png_at_the_aspect_ratio_asked_for(openrouter_stub):
 def test_it_finds_a_picture_sent_inside_the_content(openrouter_stub, where):
     openrouter_stub.scenarios.append(openrouter_stub.image_answer(line_art_png(120, 150), where=where))
 
-    png = _illustrator(openrouter_stub).generate_image(_image_request())
+    png = _illustrator(openrouter_stub).generate_image(image_request())
 
     assert _png_size(png) == (120, 150)
 
@@ -176,7 +158,7 @@ def test_it_turns_a_webp_answer_into_png(openrouter_stub):
     Image.open(io.BytesIO(line_art_png(160, 200))).save(buffer, format="WEBP")
     openrouter_stub.scenarios.append(openrouter_stub.image_answer(buffer.getvalue(), "image/webp"))
 
-    png = _illustrator(openrouter_stub).generate_image(_image_request())
+    png = _illustrator(openrouter_stub).generate_image(image_request())
 
     assert _png_size(png) == (160, 200)
 
@@ -184,7 +166,7 @@ def test_it_turns_a_webp_answer_into_png(openrouter_stub):
 def test_an_unreadable_picture_is_reported_as_such(openrouter_stub):
     openrouter_stub.scenarios.append(openrouter_stub.image_answer(b"not a picture"))
 
-    error = _failure(lambda: _illustrator(openrouter_stub).generate_image(_image_request()))
+    error = provider_failure(lambda: _illustrator(openrouter_stub).generate_image(image_request()))
 
     assert error.code == "bad_image"
 
@@ -192,7 +174,7 @@ def test_an_unreadable_picture_is_reported_as_such(openrouter_stub):
 def test_an_answer_without_a_picture_is_no_image(openrouter_stub):
     openrouter_stub.scenarios.append("no_image")
 
-    error = _failure(lambda: _illustrator(openrouter_stub).generate_image(_image_request()))
+    error = provider_failure(lambda: _illustrator(openrouter_stub).generate_image(image_request()))
 
     assert (error.code, error.transient) == ("no_image", False)
     assert error.message == "The illustrator answered without a picture."
@@ -202,7 +184,7 @@ def test_an_answer_without_a_picture_is_no_image(openrouter_stub):
 def test_a_content_filter_stop_is_safety_blocked(openrouter_stub):
     openrouter_stub.scenarios.append("safety_block")
 
-    error = _failure(lambda: _illustrator(openrouter_stub).generate_image(_image_request()))
+    error = provider_failure(lambda: _illustrator(openrouter_stub).generate_image(image_request()))
 
     assert (error.code, error.transient) == ("safety_blocked", False)
     assert error.details["reason"] == "CONTENT_FILTER"
@@ -212,7 +194,7 @@ def test_a_content_filter_stop_is_safety_blocked(openrouter_stub):
 def test_a_refusal_is_safety_blocked(openrouter_stub):
     openrouter_stub.scenarios.append("refusal")
 
-    error = _failure(lambda: _writer(openrouter_stub).generate_story(_story_request()))
+    error = provider_failure(lambda: _writer(openrouter_stub).generate_story(_story_request()))
 
     assert (error.code, error.transient) == ("safety_blocked", False)
     assert error.details == {"reason": "refusal", "text": "I can't help with that request."}
@@ -235,7 +217,7 @@ def test_a_refusal_is_safety_blocked(openrouter_stub):
 def test_http_failures_follow_the_error_contract(openrouter_stub, scenario, code, transient):
     openrouter_stub.scenarios.append(scenario)
 
-    error = _failure(lambda: _writer(openrouter_stub).generate_story(_story_request()))
+    error = provider_failure(lambda: _writer(openrouter_stub).generate_story(_story_request()))
 
     assert (error.code, error.transient) == (code, transient)
     assert len(openrouter_stub.requests) == 1, "the SDK must not retry on its own"
@@ -244,8 +226,8 @@ def test_http_failures_follow_the_error_contract(openrouter_stub, scenario, code
 def test_a_wrong_key_is_an_auth_error(openrouter_stub):
     openrouter_stub.api_key = "the-right-key"
 
-    error = _failure(
-        lambda: _illustrator(openrouter_stub, api_key="a-wrong-key").generate_image(_image_request())
+    error = provider_failure(
+        lambda: _illustrator(openrouter_stub, api_key="a-wrong-key").generate_image(image_request())
     )
 
     assert (error.code, error.transient) == ("auth_error", False)
@@ -254,7 +236,7 @@ def test_a_wrong_key_is_an_auth_error(openrouter_stub):
 def test_a_garbled_answer_is_a_transient_server_error(openrouter_stub):
     openrouter_stub.scenarios.append(StubReply(body="<html>upstream hiccup</html>"))
 
-    error = _failure(lambda: _writer(openrouter_stub).generate_story(_story_request()))
+    error = provider_failure(lambda: _writer(openrouter_stub).generate_story(_story_request()))
 
     assert (error.code, error.transient) == ("server_error", True)
 
@@ -262,7 +244,7 @@ def test_a_garbled_answer_is_a_transient_server_error(openrouter_stub):
 def test_a_429_says_when_to_try_again(openrouter_stub):
     openrouter_stub.scenarios.append("rate_limited")
 
-    error = _failure(lambda: _illustrator(openrouter_stub).generate_image(_image_request()))
+    error = provider_failure(lambda: _illustrator(openrouter_stub).generate_image(image_request()))
 
     assert error.details["retry_after"] == 2.0
 
@@ -271,7 +253,7 @@ def test_a_slow_answer_times_out_quickly_and_once(openrouter_stub):
     openrouter_stub.scenarios.append("slow")
     started = time.monotonic()
 
-    error = _failure(lambda: _writer(openrouter_stub, timeout=0.5).generate_story(_story_request()))
+    error = provider_failure(lambda: _writer(openrouter_stub, timeout=0.5).generate_story(_story_request()))
 
     assert (error.code, error.transient) == ("timeout", True)
     assert time.monotonic() - started < 1.5
@@ -280,9 +262,9 @@ def test_a_slow_answer_times_out_quickly_and_once(openrouter_stub):
 
 def test_an_unreachable_server_is_transient():
     config = ProviderConfig(
-        name="openrouter", capability="image", api_key="k", timeout=2, base_url=_closed_port_url()
+        name="openrouter", capability="image", api_key="k", timeout=2, base_url=closed_port_url("/api/v1")
     )
 
-    error = _failure(lambda: OpenRouterImageProvider(config).generate_image(_image_request()))
+    error = provider_failure(lambda: OpenRouterImageProvider(config).generate_image(image_request()))
 
     assert (error.code, error.transient) == ("unreachable", True)

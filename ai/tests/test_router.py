@@ -9,12 +9,10 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from PIL import Image
 
 from ai.errors import AllProvidersFailed, ProviderError, StoryInvalid
 from ai.models import AICall, ProviderSetting
-from ai.providers import register_image_provider, register_text_provider, unregister_provider
 from ai.providers.offline import OfflineImageProvider, OfflineTextProvider
 from ai.schemas import ImageRequest, StoryRequest
 from ai.services import (
@@ -25,6 +23,7 @@ from ai.services import (
     story_generate,
     story_validate,
 )
+from ai.tests.helpers import Scripted, permanent, transient
 from ai.usage import report_usage
 from books.tests.factories import book_factory
 
@@ -33,70 +32,13 @@ PICTURE = ImageRequest(prompt="a cat under a tree", style="cartoon", seed="route
 SAFETY_MESSAGE = "We can't draw that one. Please change the theme and try again."
 
 
-class Scripted:
-    """A fake provider playing ``script``, one step per call (the last repeats).
-
-    A step is a value to return, or a zero-argument callable returning a value or an
-    exception to raise. Every request it receives is kept in ``requests``.
-    """
-
-    def __init__(self, name: str, *script, delay: float = 0.0):
-        self.name, self.model = name, f"{name}-model"
-        self.script, self.delay, self.requests = script, delay, []
-
-    def _play(self, request):
-        self.requests.append(request)
-        if self.delay:
-            time.sleep(self.delay)
-        step = self.script[min(len(self.requests), len(self.script)) - 1]
-        result = step() if callable(step) else step
-        if isinstance(result, Exception):
-            raise result
-        return result
-
-    generate_story = generate_image = _play
-
-    @property
-    def calls(self) -> int:
-        return len(self.requests)
-
-
-def transient(message="busy", **details):
-    return lambda: ProviderError(message, transient=True, details=details)
-
-
-def permanent(message="refused", code=None):
-    return lambda: ProviderError(message, transient=False, code=code)
-
-
 def safety_block():
     return permanent(SAFETY_MESSAGE, code="safety_blocked")
 
 
 @pytest.fixture(autouse=True)
-def _fast(settings):
-    settings.AI_RETRY_BACKOFF_SECONDS = 0
-    settings.AI_OFFLINE_FAILURE_RATE = 0
-    settings.AI_ATTEMPTS_PER_PROVIDER = 3
-    settings.AI_CIRCUIT_FAILURE_THRESHOLD = 100
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def fakes():
-    names = []
-
-    def add(capability: str, provider):
-        register = register_text_provider if capability == "text" else register_image_provider
-        register(provider.name, lambda config: provider)
-        names.append(provider.name)
-        return provider
-
-    yield add
-    for name in names:
-        unregister_provider(name)
+def _fast(router_settings):
+    router_settings.AI_CIRCUIT_FAILURE_THRESHOLD = 100
 
 
 def _story(request: StoryRequest = REQUEST):

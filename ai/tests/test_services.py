@@ -9,54 +9,17 @@ from dataclasses import replace
 import pytest
 from PIL import Image, ImageDraw
 
-from ai.errors import AllProvidersFailed, ProviderError
+from ai.errors import AllProvidersFailed
 from ai.lineart import is_line_art
-from ai.providers import register_image_provider, register_text_provider, unregister_provider
 from ai.providers.offline import OfflineTextProvider
 from ai.schemas import ImageRequest, StoryRequest
 from ai.services import image_generate, story_generate
+from ai.tests.helpers import Scripted, permanent, transient
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("router_settings")]
 
 REQUEST = StoryRequest(theme="dinosaurs", num_pages=6, language="en", style="cartoon", seed="svc")
 IMAGE = ImageRequest(prompt="a cat and a tree", style="cartoon", seed="svc:1", width=256, height=320)
-
-
-class FakeProvider:
-    """Fails ``failures`` times (transient or not), then answers with ``answer``."""
-
-    def __init__(self, name, *, failures=0, transient=True, answer=None):
-        self.name, self.model = name, f"{name}-model"
-        self.failures, self.transient, self.answer, self.calls = failures, transient, answer, 0
-
-    def _call(self):
-        self.calls += 1
-        if self.calls <= self.failures:
-            raise ProviderError(f"{self.name} is down", transient=self.transient)
-        return self.answer() if callable(self.answer) else self.answer
-
-    def generate_story(self, request):
-        return self._call()
-
-    def generate_image(self, request):
-        return self._call()
-
-
-@pytest.fixture
-def fakes(settings):
-    settings.AI_RETRY_BACKOFF_SECONDS = 0
-    settings.AI_OFFLINE_FAILURE_RATE = 0
-    names = []
-
-    def add(kind, provider):
-        register = register_text_provider if kind == "text" else register_image_provider
-        register(provider.name, lambda config: provider)
-        names.append(provider.name)
-        return provider
-
-    yield add
-    for name in names:
-        unregister_provider(name)
 
 
 def _grey_png() -> bytes:
@@ -77,7 +40,7 @@ def test_it_uses_the_offline_provider_by_default(settings):
 
 
 def test_it_falls_back_to_the_next_provider_when_the_first_fails(settings, fakes):
-    broken = fakes("text", FakeProvider("broken", failures=99))
+    broken = fakes("text", Scripted("broken", transient()))
     settings.AI_TEXT_PROVIDERS = ["broken", "offline"]
     result = story_generate(request=REQUEST)
     assert result.provider == "offline"
@@ -86,14 +49,14 @@ def test_it_falls_back_to_the_next_provider_when_the_first_fails(settings, fakes
 
 def test_a_transient_error_is_retried_on_the_same_provider(settings, fakes):
     story = OfflineTextProvider().generate_story(REQUEST)
-    flaky = fakes("text", FakeProvider("flaky", failures=1, answer=story))
+    flaky = fakes("text", Scripted("flaky", transient(), story))
     settings.AI_TEXT_PROVIDERS = ["flaky", "offline"]
     assert story_generate(request=REQUEST).provider == "flaky"
     assert flaky.calls == 2
 
 
 def test_a_permanent_error_is_not_retried(settings, fakes):
-    refused = fakes("text", FakeProvider("refused", failures=1, transient=False))
+    refused = fakes("text", Scripted("refused", permanent()))
     settings.AI_TEXT_PROVIDERS = ["refused", "offline"]
     assert story_generate(request=REQUEST).provider == "offline"
     assert refused.calls == 1
@@ -101,14 +64,14 @@ def test_a_permanent_error_is_not_retried(settings, fakes):
 
 def test_a_story_with_the_wrong_page_count_goes_to_the_next_provider(settings, fakes):
     story = OfflineTextProvider().generate_story(REQUEST)
-    fakes("text", FakeProvider("sloppy", answer=replace(story, pages=story.pages[:-1])))
+    fakes("text", Scripted("sloppy", replace(story, pages=story.pages[:-1])))
     settings.AI_TEXT_PROVIDERS = ["sloppy", "offline"]
     assert story_generate(request=REQUEST).provider == "offline"
 
 
 def test_all_providers_failing_gives_one_readable_error(settings, fakes):
-    fakes("text", FakeProvider("down-1", failures=99))
-    fakes("text", FakeProvider("down-2", failures=99, transient=False))
+    fakes("text", Scripted("down-1", transient()))
+    fakes("text", Scripted("down-2", permanent()))
     settings.AI_TEXT_PROVIDERS = ["down-1", "down-2"]
     with pytest.raises(AllProvidersFailed) as failure:
         story_generate(request=REQUEST)
@@ -134,7 +97,7 @@ def test_an_image_comes_back_as_normalized_line_art_of_the_requested_size(settin
 
 
 def test_a_grey_picture_from_a_provider_is_cleaned_into_line_art(settings, fakes):
-    fakes("image", FakeProvider("greyish", answer=_grey_png()))
+    fakes("image", Scripted("greyish", _grey_png()))
     settings.AI_IMAGE_PROVIDERS = ["greyish"]
     result = image_generate(request=IMAGE)
     assert result.provider == "greyish"
@@ -142,7 +105,7 @@ def test_a_grey_picture_from_a_provider_is_cleaned_into_line_art(settings, fakes
 
 
 def test_an_unreadable_picture_falls_back_to_the_next_provider(settings, fakes):
-    fakes("image", FakeProvider("garbage", answer=b"not a png"))
+    fakes("image", Scripted("garbage", b"not a png"))
     settings.AI_IMAGE_PROVIDERS = ["garbage", "offline"]
     assert image_generate(request=IMAGE).provider == "offline"
 

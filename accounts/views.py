@@ -1,10 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from accounts.forms import PreferencesForm
+from accounts.forms import ApiTokenForm, PreferencesForm
+from accounts.models import ApiToken
+from accounts.tokens import api_token_create, api_token_revoke
 from books.models import Book, Style
 from books.quotas import quota_usage
 
@@ -21,13 +25,65 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
+def _tokens_context(user, **extra) -> dict:
+    return {"tokens": ApiToken.objects.filter(user=user), "token_form": ApiTokenForm(), **extra}
+
+
+def _render_profile(request: HttpRequest, *, status: int = 200, **extra) -> HttpResponse:
+    context = {
+        "form": PreferencesForm(instance=request.user),
+        "usage": quota_usage(user=request.user),
+        **_tokens_context(request.user),
+        **extra,
+    }
+    return render(request, "accounts/profile.html", context, status=status)
+
+
+def _render_tokens(request: HttpRequest, *, status: int = 200, **extra) -> HttpResponse:
+    """The tokens section alone for HTMX, else the whole profile page."""
+    if request.htmx:
+        # htmx swaps only 2xx answers; a form with errors must still replace the section.
+        context = _tokens_context(request.user, **extra)
+        return render(request, "accounts/_tokens.html", context, status=200 if status >= 400 else status)
+    return _render_profile(request, status=status, **extra)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    return _render_profile(request)
+
+
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    form = PreferencesForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your preferences were saved."))
-        return redirect("accounts:preferences")
-    return render(
-        request, "accounts/preferences.html", {"form": form, "usage": quota_usage(user=request.user)}
-    )
+    if request.method != "POST":
+        return redirect("accounts:profile")
+    form = PreferencesForm(request.POST, instance=request.user)
+    if not form.is_valid():
+        return _render_profile(request, form=form, status=400)
+    form.save()
+    messages.success(request, _("Your preferences were saved."))
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _render_tokens(request, token_form=form, status=400)
+    token, raw_key = api_token_create(user=request.user, name=form.cleaned_data["name"])
+    # Rendered straight into this response, never stored: the only time the key is shown.
+    response = _render_tokens(request, status=201, new_token=token, new_key=raw_key)
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, id=token_id, user=request.user)
+    api_token_revoke(token=token)
+    if request.htmx:
+        return _render_tokens(request)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("accounts:profile")

@@ -12,7 +12,9 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -54,9 +56,29 @@ class Stack:
     ws_url: str
     env: dict[str, str]
     tmp: Path
+    # Every Celery worker started so far; the last one is the one running.
+    workers: list[subprocess.Popen] = field(default_factory=list, repr=False)
 
     def manage(self, *args: str) -> str:
         return _run([str(BIN / "python"), "manage.py", *args], self.env)
+
+    @contextmanager
+    def worker_env(self, **extra: str) -> Iterator[None]:
+        """Run the Celery worker with ``extra`` environment variables inside the block, the usual one after.
+
+        The worker is replaced rather than joined by a second one, so no task of the block can
+        land on a worker without ``extra``.
+        """
+        self._replace_worker({**self.env, **extra})
+        try:
+            yield
+        finally:
+            self._replace_worker(self.env)
+
+    def _replace_worker(self, env: dict[str, str]) -> None:
+        _stop(self.workers[-1])
+        self.workers.append(_start_worker(env, self.tmp, name=f"celery-worker-{len(self.workers) + 1}"))
+        _wait_for("the Celery worker", _worker_answers_ping, self.workers[-1:])
 
 
 def _run(cmd: list[str], env: dict[str, str]) -> str:
@@ -134,6 +156,19 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
 
 
+def _start_worker(env: dict[str, str], tmp: Path, *, name: str) -> subprocess.Popen:
+    worker, _ = _start(
+        name,
+        [
+            str(BIN / "celery"), "-A", "fabrica", "worker", "--loglevel=warning", "--concurrency=4",
+            "--pool=prefork", "--hostname=integration@%h", "--without-mingle", "--without-gossip",
+        ],
+        env,
+        tmp,
+    )  # fmt: skip
+    return worker
+
+
 def _wait_for(what: str, ready, processes: list[subprocess.Popen]) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
@@ -188,15 +223,7 @@ def stack(integration_db, tmp_path_factory) -> Stack:
     stack = Stack(base_url=base_url, ws_url=f"ws://127.0.0.1:{port}", env=env, tmp=tmp)
     stack.manage("migrate", "--noinput")
 
-    worker, _ = _start(
-        "celery-worker",
-        [
-            str(BIN / "celery"), "-A", "fabrica", "worker", "--loglevel=warning", "--concurrency=4",
-            "--pool=prefork", "--hostname=integration@%h", "--without-mingle", "--without-gossip",
-        ],
-        env,
-        tmp,
-    )  # fmt: skip
+    stack.workers.append(_start_worker(env, tmp, name="celery-worker"))
     server, _ = _start(
         "uvicorn",
         [
@@ -209,12 +236,12 @@ def stack(integration_db, tmp_path_factory) -> Stack:
     try:
         stack.manage("seed_catalog")
         assert DEMO_EMAIL in stack.manage("ensure_demo_user")
-        _wait_for("the Celery worker", _worker_answers_ping, [worker])
+        _wait_for("the Celery worker", _worker_answers_ping, stack.workers[-1:])
         _wait_for("uvicorn (/healthz)", lambda: _healthz_ok(base_url), [server])
         yield stack
     finally:
         _stop(server)
-        _stop(worker)
+        _stop(stack.workers[-1])
 
 
 def log_in(stack: Stack, email: str, password: str) -> requests.Session:

@@ -51,6 +51,8 @@ def circuit_record_success(provider: str, capability: str) -> None:
 
 
 def circuit_record_failure(provider: str, capability: str) -> None:
+    if cache.get(_key(provider, capability, "open")) is not None:
+        return  # a call already in flight when the circuit opened: the cool-down stands
     if cache.get(_key(provider, capability, "tripped")):
         _open(provider, capability)  # the half-open probe failed
         return

@@ -131,6 +131,15 @@ def test_a_probe_that_fails_opens_the_circuit_for_another_cool_down(clock):
     assert circuit_allows("p", "image")  # the next probe
 
 
+def test_failures_of_calls_already_in_flight_do_not_push_the_cool_down_back(clock):
+    _trip()
+    clock.shift(30)
+    _trip(times=4)  # workers that were mid-call when the circuit opened
+    assert circuit_state("p", "image").retry_at == pytest.approx(START.timestamp() + 60)
+    clock.shift(31)
+    assert circuit_allows("p", "image")
+
+
 def test_a_probe_that_never_reports_back_lets_another_probe_through_later(clock):
     _trip()
     clock.shift(61)

@@ -24,6 +24,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
+	$(BIN)/python manage.py compile_translations
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_catalog
 
@@ -32,6 +33,7 @@ run: migrate
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
 test: install-dev
+	$(BIN)/python manage.py compile_translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

@@ -5,9 +5,26 @@ from __future__ import annotations
 import pytest
 
 
+def pytest_sessionstart(session):
+    # The .mo files are build output (not in git); build them before any catalog is loaded.
+    from accounts.management.commands.compile_translations import translations_compile
+
+    translations_compile()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Tests read the English source strings; accounts/tests/test_i18n.py tests the pt-BR default."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

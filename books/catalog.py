@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import io
+from functools import lru_cache
+
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext_noop
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from accounts.models import Tier
@@ -12,33 +17,44 @@ STYLES = [
     {
         "slug": "cartoon",
         "name": "Cartoon",
-        "description": "Round, friendly shapes with bold outlines.",
+        "description": gettext_noop("Round, friendly shapes with bold outlines."),
         "prompt_fragment": "cartoon style, bold clean outlines, simple rounded shapes",
     },
     {
         "slug": "manga",
         "name": "Mangá",
-        "description": "Big expressive eyes and dynamic lines.",
+        "description": gettext_noop("Big expressive eyes and dynamic lines."),
         "prompt_fragment": "manga style, expressive eyes, dynamic clean line work",
     },
     {
         "slug": "realistic",
         "name": "Realista",
-        "description": "Closer to life, with more detail to colour.",
+        "description": gettext_noop("Closer to life, with more detail to colour."),
         "prompt_fragment": "realistic style, detailed but clean outlines, no shading",
     },
     {
         "slug": "classic",
         "name": "Clássico",
-        "description": "Like the storybooks of long ago.",
+        "description": gettext_noop("Like the storybooks of long ago."),
         "prompt_fragment": "classic storybook illustration, fine ink outlines",
     },
 ]
+
+# The landing page's sample picture for each style, drawn by the offline provider.
+SAMPLE_PROMPTS = {
+    "cartoon": "a smiling dinosaur flying a kite in a park with flowers",
+    "manga": "a cat and an owl looking at the moon and stars at night",
+    "realistic": "a turtle swimming in the sea with fish",
+    "classic": "a bear and a rabbit having a picnic under a tree near a house",
+}
+SAMPLE_DEFAULT_PROMPT = "a friendly lion reading a book under a tree"
+SAMPLE_SIZE = (480, 600)  # the pages' 4:5 portrait, small enough for a thumbnail
 
 
 PERIODIC_TASKS = [
     {"name": "books: fail overdue generations", "task": "books.tasks.books_watchdog", "every": 60},
     {"name": "exports: delete expired files", "task": "exports.tasks.exports_cleanup", "every": 3600},
+    {"name": "books: empty the trash", "task": "books.tasks.books_trash_purge", "every": 3600},
 ]
 
 
@@ -56,6 +72,45 @@ def _periodic_tasks_register() -> list[str]:
     return report
 
 
+@lru_cache(maxsize=32)
+def _sample_png(slug: str, prompt: str) -> bytes:
+    """The offline illustrator's drawing, without its demo knobs (simulated delays and failures)."""
+    from PIL import Image
+
+    from ai.providers.offline.drawing import draw_picture
+    from ai.schemas import ImageRequest
+
+    width, height = SAMPLE_SIZE
+    margin = 16
+    scene = draw_picture(
+        ImageRequest(
+            prompt=prompt,
+            style=slug,
+            seed=f"sample:{slug}",
+            width=width - 2 * margin,
+            height=height - 2 * margin,
+        )
+    )
+    page = Image.new("L", (width, height), 255)
+    page.paste(scene, (margin, margin))
+    buffer = io.BytesIO()
+    page.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _style_samples_draw() -> list[str]:
+    """Draw a sample for each style that has none (or lost its file); staff uploads are kept."""
+    report = []
+    for style in Style.objects.all():
+        if style.sample_image and style.sample_image.storage.exists(style.sample_image.name):
+            continue
+        png = _sample_png(style.slug, SAMPLE_PROMPTS.get(style.slug, SAMPLE_DEFAULT_PROMPT))
+        style.sample_image.save(f"sample-{style.slug}.png", ContentFile(png), save=False)
+        Style.objects.filter(id=style.id).update(sample_image=style.sample_image.name)
+        report.append(f"drew    sample picture for {style.name}")
+    return report
+
+
 @transaction.atomic
 def catalog_seed() -> list[str]:
     report = []
@@ -68,4 +123,4 @@ def catalog_seed() -> list[str]:
         )
         Tier.objects.filter(id=tier.id).update(is_default=True)
         report.append(f"{'created' if created else 'marked '} default tier {tier.name}")
-    return report + _periodic_tasks_register()
+    return report + _style_samples_draw() + _periodic_tasks_register()

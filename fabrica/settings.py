@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -216,12 +217,20 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Fábrica de Livros <noreply@localhost>")
 
 # --- Internationalisation -----------------------------------------------------
+# pt-BR first; English is the source language of every string. The .mo files are built from
+# locale/*/django.po by `manage.py compile_translations` (pure Python, no gettext needed).
+# A visitor's choice lives in the language cookie; a user's in User.language (accounts.language).
 LANGUAGE_CODE = "pt-br"
 LANGUAGES = [("pt-br", "Português (Brasil)"), ("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Sao_Paulo")
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers follow the active language (Django's pt_BR/es formats); no thousands
+# separator, so numbers written into HTML attributes and URLs stay machine-readable.
+USE_THOUSAND_SEPARATOR = False
 
 # --- Static and media ---------------------------------------------------------
 STATIC_URL = "/static/"

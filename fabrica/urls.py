@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from accounts.language import language_switch
 from accounts.views import home
+from fabrica import views
 
 
 def healthz(request):
@@ -12,9 +14,16 @@ def healthz(request):
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", language_switch, name="set_language"),
+    path("styles/<slug:slug>/sample.png", views.style_sample, name="style_sample"),
     path("books/", include("books.urls")),
     path("books/", include("exports.urls")),
     path("me/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "fabrica.views.bad_request"
+handler403 = "fabrica.views.permission_denied"
+handler404 = "fabrica.views.page_not_found"
+handler500 = "fabrica.views.server_error"

@@ -266,7 +266,7 @@ def test_a_character_sheet_too_long_or_unkind_is_refused_next_to_the_field(
 
     assert response.status_code == 400
     page = response.content.decode()
-    assert f'<p class="error" id="id_character_sheet-error" role="alert">{message}</p>' in page
+    assert f'<p class="error" id="id_character_sheet_error" role="alert">{message}</p>' in page
     book.refresh_from_db()
     assert book.character_sheet == "Rex."
 

@@ -34,7 +34,7 @@ def _form(**changes) -> dict:
 
 def _field_error(page: str, field: str) -> str:
     """The error shown right under ``field`` (the shared field template gives it an id)."""
-    match = re.search(rf'<p class="error" id="id_{field}-error" role="alert">(.*?)</p>', page)
+    match = re.search(rf'<p class="error" id="id_{field}_error" role="alert">(.*?)</p>', page)
     return match.group(1) if match else ""
 
 

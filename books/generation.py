@@ -38,7 +38,22 @@ UNEXPECTED_ERROR = _lazy(
 
 
 def _book_job(book_id) -> GenerationJob | None:
-    return GenerationJob.objects.filter(book_id=book_id, kind=GenerationJob.Kind.BOOK).order_by("-id").first()
+    # The book's latest request: the whole book, or one page drawn again (one at a time per book).
+    return GenerationJob.objects.filter(book_id=book_id).order_by("-id").first()
+
+
+def _redraw_job(book_id) -> GenerationJob | None:
+    """The page regeneration under way for this book, if any."""
+    return (
+        GenerationJob.objects.filter(
+            book_id=book_id,
+            kind=GenerationJob.Kind.PAGE,
+            status__in=[GenerationJob.Status.QUEUED, GenerationJob.Status.RUNNING],
+        )
+        .select_related("page")
+        .order_by("-id")
+        .first()
+    )
 
 
 def _notify_on_commit(book_id) -> None:
@@ -141,6 +156,9 @@ def page_draw(*, page_id: int) -> None:
     )
     if not claimed:
         return  # already drawn, being drawn, or the book stopped
+    GenerationJob.objects.filter(
+        page_id=page_id, kind=GenerationJob.Kind.PAGE, status=GenerationJob.Status.QUEUED
+    ).update(status=GenerationJob.Status.RUNNING, started_at=now)
     page = Page.objects.select_related("book__style").get(id=page_id)
     if _past_deadline(page.book):
         book_fail(book_id=page.book_id, message=_("Drawing this book took too long. Please try again."))
@@ -152,12 +170,16 @@ def page_draw(*, page_id: int) -> None:
 
 def _image_request(page: Page) -> ImageRequest:
     book = page.book
+    seed = f"{book.id}:{page.number}"
+    redraw = _redraw_job(book.id)
+    if redraw and redraw.page_id == page.id:
+        seed += f":redraw-{redraw.id}"  # a new picture, not the same one drawn again
     return ImageRequest(
         prompt=page.illustration_prompt or page.text,
         style=book.style.slug,
         style_prompt=book.style.prompt_fragment,
         character_sheet=book.character_sheet,
-        seed=f"{book.id}:{page.number}",
+        seed=seed,
         width=settings.PAGE_IMAGE_WIDTH,
         height=settings.PAGE_IMAGE_HEIGHT,
     )
@@ -203,8 +225,24 @@ def _book_page_finished(*, book_id) -> None:
         % {"done": done, "total": book.num_pages},
     )
     _notify_on_commit(book_id)
-    if done == book.num_pages and book.cover_image:
+    redraw = _redraw_job(book_id)
+    if done == book.num_pages and (book.cover_image or redraw):
         _assemble_on_commit(book_id)
+    elif redraw and not book.pages.filter(status__in=[Page.Status.PENDING, Page.Status.RUNNING]).exists():
+        _redraw_end_unfinished(book_id=book_id, job=redraw)
+
+
+def _redraw_end_unfinished(*, book_id, job: GenerationJob) -> None:
+    """A failed book's page is drawn again; its other missing pages wait for “Try again”."""
+    Book.objects.filter(id=book_id, status=Book.Status.GENERATING).update(
+        status=Book.Status.FAILED,
+        status_message=_("Something went wrong."),
+        error_message=_("Page %(number)s is drawn. Press “Try again” to finish the rest of the book.")
+        % {"number": job.page.number},
+    )
+    GenerationJob.objects.filter(id=job.id).update(
+        status=GenerationJob.Status.SUCCEEDED, step=GenerationJob.Step.DONE, finished_at=timezone.now()
+    )
 
 
 def _assemble_on_commit(book_id) -> None:
@@ -269,6 +307,10 @@ def book_assemble(*, book_id) -> None:
     progress_notify(book_id)
     if not book.cover_image:
         _book_draw_cover(book)
+    if job.kind == GenerationJob.Kind.PAGE and book.generated_at:
+        # The content hash changed, so the next download builds the PDF again; no need now.
+        _redraw_mark_done(book_id=book_id, job=job)
+        return
     from exports.services import export_print_pdf
 
     export_print_pdf(book=book, paper=book.owner.paper_size)
@@ -307,9 +349,60 @@ def _book_mark_generated(*, book_id, job_id: int) -> None:
 
 
 @transaction.atomic
+def _redraw_mark_done(*, book_id, job: GenerationJob) -> None:
+    now = timezone.now()
+    Book.objects.filter(id=book_id, status=Book.Status.GENERATING).update(
+        status=Book.Status.GENERATED,
+        progress=100,
+        error_message="",
+        status_message=_("Page %(number)s is drawn again.") % {"number": job.page.number},
+    )
+    GenerationJob.objects.filter(id=job.id).update(
+        status=GenerationJob.Status.SUCCEEDED, step=GenerationJob.Step.DONE, finished_at=now
+    )
+    _notify_on_commit(book_id)
+
+
+def _redraw_fail(*, book_id, job: GenerationJob, message: str) -> bool:
+    """A page could not be drawn again: it keeps the picture it had and the request is given back."""
+    page = Page.objects.get(id=job.page_id)
+    Page.objects.filter(id=page.id).update(
+        status=Page.Status.DONE if page.sha256 else Page.Status.FAILED,
+        error_message=(page.error_message or message)[:500],
+    )
+    GenerationJob.objects.filter(id=job.id).update(
+        status=GenerationJob.Status.FAILED,
+        finished_at=timezone.now(),
+        quota_refunded=True,
+        error_details={"message": message},
+    )
+    book = Book.objects.get(id=book_id)
+    if book.cover_image and not book.pages.exclude(status=Page.Status.DONE).exists():
+        Book.objects.filter(id=book_id, status=Book.Status.GENERATING).update(
+            status=Book.Status.GENERATED,
+            progress=100,
+            status_message=_(
+                "We could not draw page %(number)s again, so it keeps its picture. "
+                "This did not count against your quota."
+            )
+            % {"number": page.number},
+        )
+    else:
+        Book.objects.filter(id=book_id, status=Book.Status.GENERATING).update(
+            status=Book.Status.FAILED, error_message=message[:500], status_message=_("Something went wrong.")
+        )
+    logger.warning("redrawing page %s of book %s failed: %s", page.number, book_id, message)
+    _notify_on_commit(book_id)
+    return True
+
+
+@transaction.atomic
 def book_fail(*, book_id, message: str) -> bool:
     """Stop a book cleanly: status failed, a message for the parent, the request given back."""
     message = str(message)
+    redraw = _redraw_job(book_id)
+    if redraw is not None:
+        return _redraw_fail(book_id=book_id, job=redraw, message=message)
     now = timezone.now()
     failed = Book.objects.filter(id=book_id, status__in=[Book.Status.QUEUED, Book.Status.GENERATING]).update(
         status=Book.Status.FAILED, error_message=message[:500], status_message=_("Something went wrong.")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -92,7 +93,14 @@ class Book(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["owner", "-created_at"], name="book_owner_created")]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="book_owner_created"),
+            # The trash: a handful of rows per user, found by owner and by age for the purge.
+            models.Index(
+                fields=["owner", "-deleted_at"], condition=Q(deleted_at__isnull=False), name="book_trash"
+            ),
+            models.Index(fields=["deleted_at"], condition=Q(deleted_at__isnull=False), name="book_deleted"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(num_pages__gte=5) & Q(num_pages__lte=20), name="book_num_pages_5_to_20"
@@ -172,7 +180,8 @@ class GenerationJob(models.Model):
         DONE = "done", _("Done")
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BOOK)
-    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="jobs")
+    # Kept when a book is deleted forever: today's requests still count against the quota.
+    book = models.ForeignKey(Book, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
     page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_jobs"
@@ -202,3 +211,58 @@ class GenerationJob(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+def _share_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def active(self, now=None) -> ShareLinkQuerySet:
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class ShareLink(models.Model):
+    """A public, read-only link to one book; anyone holding the token can read it until it ends."""
+
+    class Expiry(models.TextChoices):
+        DAY = "1d", _("1 day")
+        WEEK = "7d", _("7 days")
+        MONTH = "30d", _("30 days")
+        NEVER = "never", _("Never")
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True, default=_share_token, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.book} · {self.get_state_display()}"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_at and self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.ACTIVE
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == self.State.ACTIVE

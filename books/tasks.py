@@ -13,7 +13,7 @@ import random
 from celery import shared_task
 
 from ai.errors import AllProvidersFailed, ProviderError
-from books import generation
+from books import generation, trash
 from fabrica.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -70,3 +70,17 @@ def book_assemble(book_id: str) -> None:
 @shared_task
 def books_watchdog() -> int:
     return generation.books_fail_overdue()
+
+
+@shared_task
+def books_trash_purge() -> int:
+    """Queue the deletion of every book whose time in the trash is over, one task per book."""
+    book_ids = trash.books_trash_due()
+    for book_id in book_ids:
+        book_purge.delay(str(book_id))
+    return len(book_ids)
+
+
+@shared_task(acks_late=True)
+def book_purge(book_id: str) -> bool:
+    return trash.book_purge(book_id=book_id)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -35,13 +34,6 @@ def _file_response(field, filename: str | None = None, *, as_attachment: bool = 
     if not field:
         raise Http404
     return FileResponse(field.open("rb"), as_attachment=as_attachment, filename=filename)
-
-
-@login_required
-def book_list(request: HttpRequest) -> HttpResponse:
-    books = Book.objects.visible_to(request.user).select_related("style")
-    page = Paginator(books, 24).get_page(request.GET.get("page"))
-    return render(request, "books/list.html", {"page_obj": page, "usage": quota_usage(user=request.user)})
 
 
 @login_required

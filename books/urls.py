@@ -1,6 +1,6 @@
 from django.urls import path
 
-from books import views, views_library
+from books import views, views_library, views_share
 
 app_name = "books"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("<uuid:book_id>/cover.png", views.book_cover, name="cover"),
     path("<uuid:book_id>/cover-thumb.png", views_library.book_cover_thumbnail, name="cover_thumbnail"),
     path("<uuid:book_id>/delete/", views_library.book_delete, name="delete"),
+    path("<uuid:book_id>/share/", views_share.book_share, name="share"),
+    path("<uuid:book_id>/share/<int:link_id>/revoke/", views_share.book_share_revoke, name="share_revoke"),
     path("<uuid:book_id>/download/", views.book_download, name="download"),
     path("<uuid:book_id>/retry/", views.book_retry_view, name="retry"),
     path("<uuid:book_id>/characters/", views.book_characters, name="characters"),

@@ -8,7 +8,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from books.models import Book
+from books.models import Book, ShareLink
+from books.sharing import ShareGone, share_link_open
 from exports.models import Export
 from exports.options import PAPER_CHOICES, PAPERS, SIDED_FORMATS
 
@@ -35,8 +36,8 @@ def book_content_hash(*, book: Book) -> str:
 def book_for_download(*, user, book_id, share_token: str | None = None) -> Book | None:
     """The book if ``user`` owns it, or if ``share_token`` is a valid share of it; else None.
 
-    Sharing is not built yet: when it is, check the token here (expiry, revocation) and every
-    download door, web and API, follows.
+    Every download door, web and API, comes through here, so the token's expiry and
+    revocation are checked once, in ``books.sharing.share_link_open``.
     """
     book = Book.objects.visible_to(user).select_related("style", "owner").filter(id=book_id).first()
     if book is None and share_token:
@@ -45,7 +46,11 @@ def book_for_download(*, user, book_id, share_token: str | None = None) -> Book 
 
 
 def _shared_book(*, book_id, token: str) -> Book | None:
-    return None
+    try:
+        link = share_link_open(token=token)
+    except (ShareLink.DoesNotExist, ShareGone):
+        return None
+    return link.book if str(link.book_id) == str(book_id) else None
 
 
 def export_download_url(export: Export) -> str:

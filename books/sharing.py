@@ -1,0 +1,78 @@
+"""Share links: a public, read-only view of one finished book, with an expiry, revocable."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from books.errors import BookInvalid, InvalidTransition
+from books.models import Book, ShareLink
+from fabrica.errors import ApplicationError
+
+EXPIRY_DAYS = {
+    ShareLink.Expiry.DAY: 1,
+    ShareLink.Expiry.WEEK: 7,
+    ShareLink.Expiry.MONTH: 30,
+    ShareLink.Expiry.NEVER: None,
+}
+# Plenty for family and a class; more is more likely a mistake than a need.
+MAX_ACTIVE_LINKS = 20
+SHARE_LINKS_SHOWN = 30
+
+
+class ShareGone(ApplicationError):
+    """The link existed but no longer opens the book (expired, revoked, or the book was deleted)."""
+
+    code = "gone"
+    status_code = 410
+
+
+def share_link_create(*, book: Book, expiry: str) -> ShareLink:
+    if book.status != Book.Status.GENERATED or book.deleted_at:
+        raise InvalidTransition(_("Only a finished book can be shared."))
+    if expiry not in EXPIRY_DAYS:
+        message = _("Choose how long the link works: 1 day, 7 days, 30 days or always.")
+        raise BookInvalid(message, details={"expiry": message})
+    if book.share_links.active().count() >= MAX_ACTIVE_LINKS:
+        raise InvalidTransition(
+            _("This book already has %(max)s working links. Stop one before making another.")
+            % {"max": MAX_ACTIVE_LINKS}
+        )
+    days = EXPIRY_DAYS[expiry]
+    expires_at = timezone.now() + timedelta(days=days) if days else None
+    return ShareLink.objects.create(book=book, expires_at=expires_at)
+
+
+def share_link_revoke(*, link: ShareLink) -> ShareLink:
+    """Stop a link from working; the people who have it see that it was stopped."""
+    if link.revoked_at is None:
+        now = timezone.now()
+        ShareLink.objects.filter(id=link.id, revoked_at__isnull=True).update(revoked_at=now)
+        link.revoked_at = now
+    return link
+
+
+def share_link_open(*, token: str) -> ShareLink:
+    """The link and its book, if it still opens; ShareGone if it ended, DoesNotExist if it never was."""
+    link = ShareLink.objects.select_related("book__style", "book__owner").get(token=token)
+    if link.state == ShareLink.State.REVOKED:
+        raise ShareGone(_("The person who shared this book has stopped sharing it."))
+    if link.state == ShareLink.State.EXPIRED:
+        raise ShareGone(_("This link has expired. Ask the person who shared it for a new one."))
+    if link.book.deleted_at:
+        raise ShareGone(_("This book is no longer shared."))
+    return link
+
+
+def share_link_count_view(*, link: ShareLink) -> None:
+    ShareLink.objects.filter(id=link.id).update(view_count=F("view_count") + 1)
+    link.view_count += 1
+
+
+def share_links_for(*, book: Book) -> list[ShareLink]:
+    """The book's links for its owner, working ones first."""
+    links = list(book.share_links.all()[:SHARE_LINKS_SHOWN])
+    return sorted(links, key=lambda link: link.state != ShareLink.State.ACTIVE)

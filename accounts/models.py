@@ -71,7 +71,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
     default_style = models.ForeignKey(
-        "books.Style", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "books.Style",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("default style"),
     )
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.PT_BR)
     paper_size = models.CharField(_("paper size"), max_length=6, choices=Paper.choices, default=Paper.A4)

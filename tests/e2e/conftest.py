@@ -97,7 +97,8 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
 
 
-@pytest.fixture(scope="session")
+# Package scope: the server and the browser stop when the e2e tests end, before the rest of the suite.
+@pytest.fixture(scope="package")
 def live_server_url(chromium_path, tmp_path_factory) -> Iterator[str]:
     """``manage.py serve`` in embedded mode on a free port, migrated and seeded."""
     tmp = tmp_path_factory.mktemp("e2e")
@@ -148,7 +149,7 @@ def live_server_url(chromium_path, tmp_path_factory) -> Iterator[str]:
         _stop(server)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 

@@ -94,3 +94,12 @@ def no_sideways_scroll(page: Page) -> None:
     assert widths[0] <= widths[1], (
         f"{page.url} scrolls sideways: {widths[0]} px wide in a {widths[1]} px window"
     )
+
+
+def book_make(page: Page, *, theme: str) -> str:
+    """Make an 8-page book and wait on its page until it is drawn; return its id."""
+    book_form_fill(page, theme=theme)
+    book_id = book_form_submit(page)
+    progress_watch(page)
+    progress_wait_done(page, pages=8)
+    return book_id

@@ -92,3 +92,34 @@ def test_on_a_phone_a_parent_makes_a_book_and_watches_it_drawn(mobile_page, scre
     page.goto("/me/")
     steps.no_sideways_scroll(page)
     screenshot(page, "m4-profile")
+
+
+def test_a_shared_link_opens_for_a_visitor_and_a_deleted_book_comes_back_from_the_trash(
+    page, new_context, screenshot
+):
+    steps.sign_up(page, "tia.da.lia@example.com")
+    book_id = steps.book_make(page, theme="um gato que aprende a contar")
+
+    page.reload()  # the share panel is drawn with the page, not with the live progress panel
+    page.locator("#share .share-create [type=submit]").click()
+    share_url = page.locator("#share .share-new input.share-url").input_value()
+    assert "/s/" in share_url
+
+    visitor = new_context().new_page()
+    response = visitor.goto(share_url)
+    assert response.status == 200
+    expect(visitor.locator(".shared-pages img")).to_have_count(8)
+    expect(visitor.locator('header form[action$="/logout/"]')).to_have_count(0)
+    screenshot(visitor, "08-shared-book")
+
+    page.locator(f'a[href="/books/{book_id}/delete/"]').click()
+    page.locator(f'form[action="/books/{book_id}/delete/"] [type=submit]').click()
+    page.goto("/books/")
+    expect(page.locator(f'a[href="/books/{book_id}/"]')).to_have_count(0)
+    assert visitor.goto(share_url).status in (404, 410), "a deleted book's link still works"
+
+    page.goto("/books/trash/")
+    screenshot(page, "09-trash")
+    page.locator(f'form[action="/books/trash/{book_id}/restore/"] [type=submit]').click()
+    page.goto("/books/")
+    expect(page.locator(f'a[href="/books/{book_id}/"]').first).to_be_visible()

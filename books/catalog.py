@@ -12,6 +12,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from accounts.models import Tier
 from books.models import Style
+from gamification.catalog import gamification_seed
 
 STYLES = [
     {
@@ -55,6 +56,8 @@ PERIODIC_TASKS = [
     {"name": "books: fail overdue generations", "task": "books.tasks.books_watchdog", "every": 60},
     {"name": "exports: delete expired files", "task": "exports.tasks.exports_cleanup", "every": 3600},
     {"name": "books: empty the trash", "task": "books.tasks.books_trash_purge", "every": 3600},
+    # Publishes the coming days' and weeks' missions (time zones reach midnight every 15 to 60 minutes).
+    {"name": "gamification: rotate missions", "task": "gamification.tasks.missions_rotate", "every": 900},
 ]
 
 
@@ -123,4 +126,4 @@ def catalog_seed() -> list[str]:
         )
         Tier.objects.filter(id=tier.id).update(is_default=True)
         report.append(f"{'created' if created else 'marked '} default tier {tier.name}")
-    return report + _style_samples_draw() + _periodic_tasks_register()
+    return report + _style_samples_draw() + gamification_seed() + _periodic_tasks_register()

@@ -26,6 +26,7 @@ from ai.schemas import GeneratedImage, ImageRequest, StoryRequest
 from ai.services import image_generate, story_generate
 from books.models import Book, GenerationJob, Page
 from books.progress import progress_notify
+from gamification.services import on_book_generated
 
 logger = logging.getLogger(__name__)
 
@@ -345,6 +346,8 @@ def _book_mark_generated(*, book_id, job_id: int) -> None:
     GenerationJob.objects.filter(id=job_id).update(
         status=GenerationJob.Status.SUCCEEDED, step=GenerationJob.Step.DONE, finished_at=now
     )
+    # Same transaction: the book and its XP commit together; a rerun finds the XP key paid.
+    on_book_generated(book_id=book_id)
     _notify_on_commit(book_id)
 
 

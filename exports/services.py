@@ -26,6 +26,7 @@ from exports.models import Export
 from exports.options import FILE_TYPES, ExportOptions, export_options
 from exports.selectors import book_content_hash
 from fabrica.errors import ApplicationError
+from gamification.services import on_pdf_downloaded
 
 logger = logging.getLogger(__name__)
 
@@ -198,6 +199,7 @@ def export_register_download(*, export: Export) -> None:
     Export.objects.filter(id=export.id).update(
         download_count=F("download_count") + 1, last_downloaded_at=now, expires_at=_expiry(now)
     )
+    on_pdf_downloaded(user=export.book.owner, export=export)
 
 
 def exports_delete_expired(*, now: datetime | None = None, batch: int = 200) -> int:

@@ -318,6 +318,12 @@ OPENROUTER_BASE_URL = os.environ.get("OPENROUTER_BASE_URL", "")
 OPENROUTER_TEXT_MODEL = os.environ.get("OPENROUTER_TEXT_MODEL", "google/gemini-2.5-flash")
 OPENROUTER_IMAGE_MODEL = os.environ.get("OPENROUTER_IMAGE_MODEL", "google/gemini-2.5-flash-image")
 
+# --- Gamification (owned by gamification/) ------------------------------------
+# How many missions each day and each week offers (picked by gamification.tasks.missions_rotate).
+GAMIFICATION_DAILY_MISSIONS = envint("GAMIFICATION_DAILY_MISSIONS", 3)
+GAMIFICATION_WEEKLY_MISSIONS = envint("GAMIFICATION_WEEKLY_MISSIONS", 2)
+# --- end of gamification settings ----------------------------------------------
+
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)

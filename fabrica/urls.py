@@ -19,6 +19,7 @@ urlpatterns = [
     path("books/", include("books.urls")),
     path("books/", include("exports.urls")),
     path("me/", include("accounts.urls")),
+    path("", include("gamification.urls")),
     path("s/", include("books.urls_share")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import push_url
 
 from books.covers import cover_thumbnail
 from books.errors import InvalidTransition
@@ -41,11 +42,20 @@ def book_list(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "books/list.html#results", context)
+        push_url(response, _canonical_url(request, context["query_params"], page.number))
     else:
         response = render(request, "books/list.html", {**context, "usage": quota_usage(user=request.user)})
     # The same URL answers with the whole page or with the results only.
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+def _canonical_url(request: HttpRequest, params: QueryDict, page_number: int) -> str:
+    """The address bar after a live search: only what was used, and no empty fields."""
+    params = params.copy()
+    if page_number > 1:
+        params["page"] = page_number
+    return f"{request.path}?{params.urlencode()}" if params else request.path
 
 
 @login_required

@@ -111,8 +111,9 @@ def test_pagination_keeps_the_filters_in_the_links(owner_client, owner):
 
 def test_htmx_gets_only_the_results_partial(owner_client, owner):
     _book(owner, "Dino Day")
-    response = owner_client.get(LIST, {"q": "dino"}, **HTMX)
+    response = owner_client.get(LIST, {"q": "dino", "style": "", "sort": "newest", "date_to": "x"}, **HTMX)
     html = response.content.decode()
+    assert response["HX-Push-Url"] == "/books/?q=dino"
     assert html.lstrip().startswith('<div id="results"')
     assert "<html" not in html and "library-filters" not in html
     assert "Dino Day" in html

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from fabrica.errors import ApplicationError
 
 
@@ -36,8 +38,9 @@ class AllProvidersFailed(ApplicationError):
 
     code = "ai_unavailable"
     status_code = 503
-    default_message = "Our illustrators are busy right now. Please try again in a few minutes."
-    story_message = "Our storytellers are busy right now. Please try again in a few minutes."
+    # Translated when raised (ai.services._all_failed).
+    default_message = gettext_noop("Our illustrators are busy right now. Please try again in a few minutes.")
+    story_message = gettext_noop("Our storytellers are busy right now. Please try again in a few minutes.")
 
     def __init__(
         self,

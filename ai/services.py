@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.utils.translation import gettext
 from PIL import Image, UnidentifiedImageError
 
 from ai.circuit import circuit_allows, circuit_record_failure, circuit_record_success, circuit_state
@@ -311,7 +312,7 @@ def _clean_image(raw: bytes, *, request: ImageRequest, provider) -> tuple[bytes,
             png, source = normalize_line_art(raw, width=request.width, height=request.height), raw
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
         raise ProviderError(
-            "The illustrator sent a picture we could not open.", details={"error": str(error)}
+            gettext("The illustrator sent a picture we could not open."), details={"error": str(error)}
         ) from error
     report = page_qc(png, source=source)
     if not report.passed:
@@ -425,4 +426,4 @@ def _all_failed(failures: list[dict[str, Any]], message: str) -> AllProvidersFai
     if blocked and len(blocked) == len([f for f in failures if f["code"] != "circuit_open"]):
         message = blocked[0]["message"]
     transient = any(failure["transient"] for failure in failures)
-    return AllProvidersFailed(message, details={"failures": failures}, transient=transient)
+    return AllProvidersFailed(gettext(message), details={"failures": failures}, transient=transient)

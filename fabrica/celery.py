@@ -1,9 +1,39 @@
 import os
 
 from celery import Celery
+from celery.signals import before_task_publish, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fabrica.settings")
 
 app = Celery("fabrica")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+# A task speaks the language of whoever queued it, so the status and error messages it stores
+# reach the parent in the language they were reading; tasks it queues in turn inherit it.
+@before_task_publish.connect
+def _task_language_send(headers=None, **kwargs):
+    from django.utils import translation
+
+    if headers is not None and not headers.get("language"):
+        headers["language"] = translation.get_language()
+
+
+@task_prerun.connect
+def _task_language_activate(task=None, **kwargs):
+    from django.utils import translation
+
+    language = getattr(task.request, "language", None) if task is not None else None
+    if language:
+        task.request.language_before = translation.get_language()
+        translation.activate(language)
+
+
+@task_postrun.connect
+def _task_language_restore(task=None, **kwargs):
+    from django.utils import translation
+
+    before = getattr(task.request, "language_before", None) if task is not None else None
+    if before:
+        translation.activate(before)

@@ -12,23 +12,25 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
 from PIL import Image, UnidentifiedImageError
 
 from ai.errors import ProviderError
 
+# Translated when raised, in the language of the parent whose book it is (see fabrica/celery.py).
 SAFETY_MESSAGES = {
-    "story": "The writer's safety filter refused this story. Try rewording the theme.",
-    "picture": "The illustrator's safety filter refused this picture. Try rewording the page.",
+    "story": gettext_noop("The writer's safety filter refused this story. Try rewording the theme."),
+    "picture": gettext_noop("The illustrator's safety filter refused this picture. Try rewording the page."),
 }
-NO_IMAGE_MESSAGE = "The illustrator answered without a picture."
-BAD_IMAGE_MESSAGE = "The illustrator sent a picture we could not open."
+NO_IMAGE_MESSAGE = gettext_noop("The illustrator answered without a picture.")
+BAD_IMAGE_MESSAGE = gettext_noop("The illustrator sent a picture we could not open.")
 FAILURE_MESSAGES = {
-    "timeout": "{provider} took too long to answer.",
-    "rate_limited": "{provider} is busy right now (too many requests).",
-    "server_error": "{provider} is having trouble right now.",
-    "unreachable": "We could not reach {provider}.",
-    "auth_error": "{provider} refused our API key; an administrator needs to check it.",
-    "bad_request": "{provider} could not accept this request.",
+    "timeout": gettext_noop("{provider} took too long to answer."),
+    "rate_limited": gettext_noop("{provider} is busy right now (too many requests)."),
+    "server_error": gettext_noop("{provider} is having trouble right now."),
+    "unreachable": gettext_noop("We could not reach {provider}."),
+    "auth_error": gettext_noop("{provider} refused our API key; an administrator needs to check it."),
+    "bad_request": gettext_noop("{provider} could not accept this request."),
 }
 TRANSIENT_CODES = frozenset({"timeout", "rate_limited", "server_error", "unreachable"})
 # What Pillow raises for bytes that are not a picture it can read.
@@ -41,7 +43,7 @@ UNREADABLE_IMAGE_ERRORS = (UnidentifiedImageError, OSError, ValueError)
 def failure(provider: str, code: str, details: dict[str, Any] | None = None) -> ProviderError:
     """The error for one of ``FAILURE_MESSAGES``' codes, naming ``provider`` (``"Gemini"``) to the parent."""
     return ProviderError(
-        FAILURE_MESSAGES[code].format(provider=provider),
+        gettext(FAILURE_MESSAGES[code]).format(provider=provider),
         code=code,
         transient=code in TRANSIENT_CODES,
         details=details,
@@ -93,17 +95,17 @@ def retry_after_seconds(value: str | None) -> float | None:
 
 def safety_blocked(what: str, details: dict[str, Any]) -> ProviderError:
     """The provider's safety filter refused the ``"story"`` or the ``"picture"``; retrying will not help."""
-    return ProviderError(SAFETY_MESSAGES[what], code="safety_blocked", details=details)
+    return ProviderError(gettext(SAFETY_MESSAGES[what]), code="safety_blocked", details=details)
 
 
 def no_image(text: str) -> ProviderError:
     """A picture was asked for and words came back (the start of them is kept for the logs)."""
-    return ProviderError(NO_IMAGE_MESSAGE, code="no_image", details={"text": text[:200]})
+    return ProviderError(gettext(NO_IMAGE_MESSAGE), code="no_image", details={"text": text[:200]})
 
 
 def bad_image(details: dict[str, Any]) -> ProviderError:
     """The picture sent could not be opened; transient, as asking again may bring a readable one."""
-    return ProviderError(BAD_IMAGE_MESSAGE, code="bad_image", transient=True, details=details)
+    return ProviderError(gettext(BAD_IMAGE_MESSAGE), code="bad_image", transient=True, details=details)
 
 
 # --- pictures ------------------------------------------------------------------

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from ai.schemas import ImageRequest, StoryRequest
 
 LANGUAGE_NAMES = {"pt-BR": "Brazilian Portuguese", "en": "English", "es": "Spanish"}
+# Between the pages of a parent's story when they divided it into pages themselves (form feed).
+PAGE_BREAK = "\f"
 
 LIBERTY_RULES = {
     "faithful": (
@@ -91,7 +93,11 @@ def story_prompts(request: StoryRequest) -> tuple[Prompt, Prompt]:
     user_story_block = ""
     if request.user_story.strip():
         rule = LIBERTY_RULES.get(request.liberty, LIBERTY_RULES["faithful"])
-        user_story_block = f"The parent's own story: <story>{_data(request.user_story)}</story>\n{rule}\n"
+        story = _data(request.user_story)
+        if PAGE_BREAK in story:
+            story = story.replace(PAGE_BREAK, "\n---\n")
+            rule += " The parent divided it into pages at the lines with ---: keep exactly those pages."
+        user_story_block = f"The parent's own story: <story>{story}</story>\n{rule}\n"
     repair_block = ""
     if request.repair_hint:
         repair_block = (

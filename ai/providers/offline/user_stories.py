@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ai.prompts import PAGE_BREAK
 from ai.providers.offline import story_en
 from ai.providers.offline.characters import SPECIES, cast
 from ai.providers.offline.lexicon import find_concepts
@@ -26,7 +27,7 @@ def adapt_user_story(request: StoryRequest) -> Story:
         f"Main character: {name}, a little {species} with {hero.species.look_en}, always wearing "
         f"{hero.accessory.en}. Round, friendly cartoon shapes; the same face and accessory on every page."
     )
-    texts = split_story(request.user_story, request.num_pages)
+    texts = page_texts(request.user_story, request.num_pages)
     pages = tuple(
         StoryPage(n, text, prompt) for n, (text, prompt) in enumerate(_prompts(hero_text, texts), 1)
     )
@@ -34,6 +35,14 @@ def adapt_user_story(request: StoryRequest) -> Story:
     things = ", ".join(c.en[1] for c in concepts[:3] if c.id != hero.species.id) or "flowers and trees"
     cover = f"Book cover: {hero_text} big and smiling in the center, {things} around, stars, a clear frame"
     return Story(title=title, character_sheet=sheet, cover_prompt=cover, pages=pages)
+
+
+def page_texts(story: str, num_pages: int) -> list[str]:
+    """The parent's own pages when they divided the story themselves, else split at natural breaks."""
+    parts = [part.strip() for part in story.split(PAGE_BREAK)]
+    if len(parts) == num_pages and all(parts):
+        return parts
+    return split_story(story.replace(PAGE_BREAK, "\n\n"), num_pages)
 
 
 def _prompts(hero_text: str, texts: list[str]) -> list[tuple[str, str]]:

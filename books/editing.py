@@ -124,7 +124,7 @@ def page_move(*, book: Book, user, number: int, offset: int) -> list[Page]:
     """Swap a page with the one before (offset -1) or after it (offset 1)."""
     numbers = list(book.pages.order_by("number").values_list("number", flat=True))
     target = number + offset
-    if number not in numbers or target not in numbers:
+    if offset not in (-1, 1) or number not in numbers or target not in numbers:
         message = _("This page cannot move further that way.")
         raise BookInvalid(message, details={"order": message})
     order = numbers[:]

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from books.editing import INSTRUCTIONS_MAX_CHARS, PAGE_TEXT_MAX_CHARS, TITLE_MAX_CHARS
 from books.models import Book, Style
+from books.uploads import UploadInvalid, story_from_upload
 
 
 class CharactersForm(forms.Form):
@@ -71,6 +73,64 @@ class BookForm(forms.Form):
         error_messages={"invalid_choice": _("Choose how closely we should follow your story.")},
     )
 
+    story_file = forms.FileField(
+        label=_("…or choose a file with it (.txt, .md or .docx)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".txt,.md,.markdown,.docx,text/plain,text/markdown"}),
+        error_messages={"empty": _("This file is empty. Choose the file with your story, or paste it.")},
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["style"].choices = [(s.slug, s.name) for s in Style.objects.filter(is_active=True)]
+        self.story_from_file = ""
+
+    def clean_story_file(self):
+        upload = self.cleaned_data.get("story_file")
+        if upload:
+            try:
+                self.story_from_file = story_from_upload(upload=upload)
+            except UploadInvalid as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.story_from_file:  # a chosen file is the story, whatever the box says
+            cleaned["story"] = self.story_from_file
+            cleaned["narrative_source"] = Book.Narrative.UPLOADED
+        return cleaned
+
+    def book_fields(self) -> dict:
+        """The cleaned values ``book_create`` takes."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "story_file"}
+
+
+class TitleForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": TITLE_MAX_CHARS, "autofocus": True}),
+    )
+
+
+class PageTextForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text of the page"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": PAGE_TEXT_MAX_CHARS, "autofocus": True}),
+    )
+
+
+class RedrawForm(forms.Form):
+    instructions = forms.CharField(
+        label=_("What should change? (optional)"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "maxlength": INSTRUCTIONS_MAX_CHARS,
+                "placeholder": _("e.g. make the dinosaur smile, add a kite"),
+            }
+        ),
+    )

@@ -229,7 +229,7 @@ def _book_page_finished(*, book_id) -> None:
     redraw = _redraw_job(book_id)
     if done == book.num_pages and (book.cover_image or redraw):
         _assemble_on_commit(book_id)
-    elif redraw and not book.pages.filter(status__in=[Page.Status.PENDING, Page.Status.RUNNING]).exists():
+    elif redraw:  # the only page being drawn is done
         _redraw_end_unfinished(book_id=book_id, job=redraw)
 
 

@@ -5,15 +5,27 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from ai.services import generation_cost_preview
+from books.editing import page_text_clean, page_text_error
 from books.errors import BookInvalid, InvalidTransition, QuotaExceeded
 from books.forms import BookForm, CharactersForm
 from books.models import Book, Page, Style
 from books.progress import progress_snapshot
-from books.quotas import quota_usage
+from books.quotas import quota_check, quota_usage
 from books.services import book_create, book_retry, book_update_characters
+from books.uploads import (
+    UploadLimitHandler,
+    book_form_errors,
+    request_too_large,
+    story_join,
+    story_pages,
+    upload_limit,
+    upload_limit_install,
+    upload_too_large_message,
+)
 from exports.models import Export
 from exports.services import export_request
 from exports.views import export_download_response
@@ -36,18 +48,39 @@ def _file_response(field, filename: str | None = None, *, as_attachment: bool = 
     return FileResponse(field.open("rb"), as_attachment=as_attachment, filename=filename)
 
 
-@login_required
-def book_new(request: HttpRequest) -> HttpResponse:
+def _new_form(request: HttpRequest, data=None, files=None) -> BookForm:
     user = request.user
     initial = {
         "language": user.language,
         "age_range": user.age_range,
         "style": getattr(user.default_style, "slug", "cartoon"),
     }
-    form = BookForm(request.POST or None, initial=initial)
+    return BookForm(data, files, initial=initial)
+
+
+@csrf_exempt  # the upload limit must be in place before the CSRF check reads the body: see _book_new
+@login_required
+def book_new(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _book_new(request)
+    size = request_too_large(request)
+    if size:
+        message = upload_too_large_message(size)
+        return _render_new(request, _new_form(request), status=413, upload_error=message)
+    return _book_new(request, upload_limit_install(request))
+
+
+@csrf_protect
+def _book_new(request: HttpRequest, limiter: UploadLimitHandler | None = None) -> HttpResponse:
+    form = _new_form(request, request.POST or None, request.FILES or None)
+    if request.method == "POST" and limiter and limiter.refused:
+        form.is_valid()
+        return _render_new(request, form, status=413, upload_error=upload_too_large_message())
     if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["narrative_source"] == Book.Narrative.UPLOADED:
+            return _book_new_own_story(request, form)
         try:
-            book = book_create(owner=user, **form.cleaned_data)
+            book = book_create(owner=request.user, **form.book_fields())
         except BookInvalid as exc:
             for field, message in exc.details.items():
                 form.add_error(field if field in form.fields else None, message)
@@ -55,16 +88,65 @@ def book_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             return redirect("books:detail", book.id)
-    status = 400 if form.errors else 200
+    return _render_new(request, form, status=400 if form.errors else 200)
+
+
+def _render_new(request: HttpRequest, form: BookForm, *, status: int = 200, upload_error: str = ""):
     cost = generation_cost_preview()
     context = {
         "form": form,
         "styles": Style.objects.filter(is_active=True),
-        "usage": quota_usage(user=user),
+        "usage": quota_usage(user=request.user),
         "cost": cost,
         "cost_total": cost.for_pages(_int_or(form["num_pages"].value(), 8)),
+        "upload_error": upload_error,
+        "max_upload_bytes": upload_limit(),
     }
     return render(request, "books/new.html", context, status=status)
+
+
+def _book_new_own_story(request: HttpRequest, form: BookForm) -> HttpResponse:
+    """“Use my story”: shown cut into pages first; the book is made from the pages the parent leaves."""
+    data = form.book_fields()
+    if request.POST.get("step") != "pages":
+        errors = book_form_errors(data=data)
+        try:
+            quota_check(user=request.user, new_book=True)
+        except QuotaExceeded as exc:
+            errors[None] = exc.message
+        for field, message in errors.items():
+            form.add_error(field if field in form.fields else None, message)
+        if errors:
+            return _render_new(request, form, status=400)
+        return _render_split(request, form, story_pages(story=data["story"], num_pages=data["num_pages"]))
+    pages = [page_text_clean(text) for text in request.POST.getlist("page")]
+    if request.POST.get("action") == "back":
+        return _render_new(request, _new_form(request, {**request.POST.dict(), "story": "\n\n".join(pages)}))
+    page_errors = [page_text_error(text) for text in pages]
+    if len(pages) != data["num_pages"]:
+        return _render_split(request, form, pages, page_errors, _("Send one box per page."), status=400)
+    if any(page_errors):
+        return _render_split(request, form, pages, page_errors, status=400)
+    try:
+        book = book_create(owner=request.user, **{**data, "story": story_join(pages)})
+    except (BookInvalid, QuotaExceeded) as exc:
+        return _render_split(request, form, pages, page_errors, exc.message, status=400)
+    return redirect("books:detail", book.id)
+
+
+def _render_split(request, form, pages, page_errors=(), error: str = "", *, status: int = 200):
+    boxes = [
+        {"number": number, "text": text, "error": page_errors[number - 1] if page_errors else None}
+        for number, text in enumerate(pages, start=1)
+    ]
+    context = {
+        "form": form,
+        "pages": boxes,
+        "error": error,
+        "story_chars": len(story_join(pages)),
+        "usage": quota_usage(user=request.user),
+    }
+    return render(request, "books/split.html", context, status=status)
 
 
 @login_required

@@ -249,8 +249,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 # In development static files come from the finders; there is no collected folder to warn about.
 warnings.filterwarnings("ignore", message="No directory at")
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
+# Uploaded files above this go to a temporary file, not memory. Form fields (not files) are
+# capped at the second value: a 10,000-character story is far below it.
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 
 # --- Exports / storage --------------------------------------------------------
 # Built files (PDFs, ZIPs) have their own storage alias. Local disk under MEDIA_ROOT by default
@@ -287,6 +289,8 @@ else:
 BOOK_MIN_PAGES = 5
 BOOK_MAX_PAGES = 20
 STORY_MAX_CHARS = 10_000
+# A story file (.txt, .md, .docx) before its text is taken out; larger ones are refused unread.
+STORY_UPLOAD_MAX_BYTES = envint("STORY_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 # A whole book must be drawn within this many seconds, retries included.
 BOOK_GENERATION_DEADLINE = envint("BOOK_GENERATION_DEADLINE", 300)
 # Pictures are 4:5 portrait: 300 DPI at 8 x 10 in, so they print at >= 300 DPI on A4 and Letter.

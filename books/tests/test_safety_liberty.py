@@ -95,18 +95,26 @@ def test_the_blocklist_matches_whole_words_ignoring_accents_and_case():
 # --- how closely a parent's story is followed ----------------------------------------------
 
 
+def _own_story_book(client, **fields):
+    """“Use my story” takes two steps: the story cut into pages, then the pages as the parent left them."""
+    data = _form(narrative_source="uploaded", theme="", **fields)
+    preview = client.post(NEW, data)
+    assert preview.status_code == 200
+    pages = [box["text"] for box in preview.context["pages"]]
+    return client.post(NEW, {**data, "step": "pages", "page": pages})
+
+
 @pytest.mark.parametrize("liberty", ["faithful", "light", "free"])
 def test_the_chosen_liberty_is_saved_on_the_book(owner_client, liberty):
     story = "A Bia plantou uma semente. Todo dia ela regava. Um dia nasceu uma flor."
-    response = owner_client.post(
-        NEW, _form(narrative_source="uploaded", theme="", story=story, liberty=liberty)
-    )
+    response = _own_story_book(owner_client, story=story, liberty=liberty)
     assert response.status_code == 302
     assert Book.objects.get().liberty == liberty
 
 
 def test_without_a_liberty_choice_the_parents_words_are_kept(owner_client):
-    owner_client.post(NEW, _form(narrative_source="uploaded", theme="", story="A Bia plantou uma semente."))
+    story = "A Bia plantou uma semente. Todo dia ela regava a semente. Um dia nasceu uma flor."
+    _own_story_book(owner_client, story=story, liberty="")
     assert Book.objects.get().liberty == Book.Liberty.FAITHFUL
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from books.errors import BookInvalid, InvalidTransition
 from books.models import Book, ShareLink
 from fabrica.errors import ApplicationError
+from gamification.services import on_book_shared
 
 EXPIRY_DAYS = {
     ShareLink.Expiry.DAY: 1,
@@ -43,7 +44,9 @@ def share_link_create(*, book: Book, expiry: str) -> ShareLink:
         )
     days = EXPIRY_DAYS[expiry]
     expires_at = timezone.now() + timedelta(days=days) if days else None
-    return ShareLink.objects.create(book=book, expires_at=expires_at)
+    link = ShareLink.objects.create(book=book, expires_at=expires_at)
+    on_book_shared(user=book.owner, book=book)
+    return link
 
 
 def share_link_revoke(*, link: ShareLink) -> ShareLink:

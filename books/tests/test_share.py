@@ -74,6 +74,14 @@ def test_creating_a_link_without_javascript_sets_its_expiry(owner_client, book, 
     assert "0 views" in page
 
 
+def test_sharing_a_book_counts_once_for_the_badges(owner, book):
+    from gamification.models import Player
+
+    share_link_create(book=book, expiry="7d")
+    share_link_create(book=book, expiry="never")
+    assert Player.objects.get(user=owner).books_shared == 1
+
+
 def test_creating_a_link_with_htmx_returns_the_panel(owner_client, book):
     response = owner_client.post(reverse("books:share", args=[book.id]), {"expiry": "30d"}, **HTMX)
     html = response.content.decode()

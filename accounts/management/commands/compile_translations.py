@@ -46,5 +46,5 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, **options):
         written = translations_compile(force=force)
         for path in written:
-            self.stdout.write(f"compiled {path.relative_to(settings.BASE_DIR)}")
+            self.stdout.write(f"compiled {path}")
         self.stdout.write(self.style.SUCCESS(f"Translations are up to date ({len(po_files())} catalogs)."))

@@ -235,6 +235,36 @@ def test_a_failed_book_with_other_pages_missing_waits_for_try_again(owner, redra
     assert book.jobs.get().status == GenerationJob.Status.SUCCEEDED
 
 
+def test_try_again_after_a_redraw_finishes_the_rest_of_the_book(
+    owner, owner_client, redraw, picky, django_capture_on_commit_callbacks
+):
+    book = _failed_on_page_3(owner, others=Page.Status.PENDING)
+    redraw(book, 3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(reverse("books:retry", args=[book.id]))
+
+    book.refresh_from_db()
+    assert book.status == Book.Status.GENERATED
+    assert [request.seed.split(":")[1] for request in picky.requests] == ["3", "4"]
+    page_job, book_job = book.jobs.order_by("id")
+    assert (page_job.kind, book_job.kind) == (GenerationJob.Kind.PAGE, GenerationJob.Kind.BOOK)
+    assert book_job.status == GenerationJob.Status.SUCCEEDED
+
+
+def test_a_failed_page_that_still_cannot_be_drawn_leaves_the_book_failed(owner, redraw, picky):
+    book = _failed_on_page_3(owner)
+    picky.broken = {3}
+
+    redraw(book, 3)
+
+    book.refresh_from_db()
+    assert book.status == Book.Status.FAILED
+    assert book.error_message.startswith("We could not draw page 3")
+    assert book.pages.get(number=3).status == Page.Status.FAILED
+    assert book.jobs.get().quota_refunded
+
+
 def test_a_drawn_page_of_a_failed_book_is_left_to_try_again(owner, owner_client):
     book = _failed_on_page_3(owner)
     response = owner_client.post(_url(book, 1))

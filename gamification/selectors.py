@@ -1,7 +1,7 @@
 """Reads for the dashboard, the leaderboards and the home page's level card.
 
 Leaderboards read ``Player`` (one row per user, kept up to date by every award), never the ledger:
-the top 50 is an index scan of ``player_board_all`` / ``player_board_week`` and the viewer's rank is
+the top 50 is an index scan of ``player_board_xp`` / ``player_board_weekly_xp`` and the viewer's rank is
 1 + the number of visible players with a strictly higher score (counted on the same index).
 Ties share a rank ("1, 2, 2, 4"), and tied players are listed in the order they joined.
 """

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import available_timezones
 
 from django.db import transaction
+from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce, Floor, Sqrt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,8 +29,8 @@ from gamification import live
 from gamification.badges import badges_check
 from gamification.ledger import News, ledger_insert, player_locked, xp_add, xp_pay
 from gamification.missions import missions_advance
-from gamification.models import Action, MissionTemplate, Player
-from gamification.rules import XP, local_day, streak_xp
+from gamification.models import Action, MissionTemplate, Player, XPEvent
+from gamification.rules import XP, board_week, local_day, streak_xp
 
 logger = logging.getLogger(__name__)
 
@@ -209,3 +211,38 @@ def player_settings_update(*, user, time_zone: str, on_leaderboards: bool) -> Pl
     player.time_zone, player.on_leaderboards = time_zone, on_leaderboards
     player.save(update_fields=["time_zone", "on_leaderboards", "updated_at"])
     return player
+
+
+# --- Repairs ----------------------------------------------------------------------------------------
+
+# rules.level_for_xp in SQL: the largest L with L·(L−1) ≤ xp // 50.
+LEVEL_SQL = Cast(Floor((1 + Floor(Sqrt(1 + 4 * (F("xp") / 50)))) / 2), IntegerField())
+
+
+def players_recompute(*, batch: int = 2000, now: datetime | None = None) -> int:
+    """Rebuild XP, level and this week's XP of every player with ledger rows; returns how many."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    week_start = timezone.make_aware(datetime.combine(today - timedelta(days=today.weekday()), time.min))
+    user_ids = list(XPEvent.objects.order_by("user_id").values_list("user_id", flat=True).distinct())
+    for start in range(0, len(user_ids), batch):
+        _players_rewrite(user_ids[start : start + batch], week=board_week(now), week_start=week_start)
+    return len(user_ids)
+
+
+@transaction.atomic
+def _players_rewrite(user_ids: list[int], *, week: int, week_start: datetime) -> None:
+    Player.objects.bulk_create([Player(user_id=user_id) for user_id in user_ids], ignore_conflicts=True)
+    players = Player.objects.filter(pk__in=user_ids)
+    # Lock first, then sum: an award in flight either committed before (and is summed) or waits
+    # for the lock and adds itself to the new total.
+    list(players.select_for_update().values_list("pk", flat=True))
+    ledger = XPEvent.objects.filter(user_id=OuterRef("pk")).order_by().values("user_id")
+    players.update(
+        xp=Coalesce(Subquery(ledger.annotate(total=Sum("amount")).values("total")), 0),
+        weekly_xp=Coalesce(
+            Subquery(ledger.filter(created_at__gte=week_start).annotate(total=Sum("amount")).values("total")),
+            0,
+        ),
+    )
+    players.update(level=LEVEL_SQL, week=Case(When(weekly_xp__gt=0, then=Value(week)), default=Value(0)))

@@ -25,6 +25,9 @@ def _first_book(user) -> None:
 
 
 def test_every_open_page_of_the_user_gets_the_badge_toast_and_others_get_nothing(owner, other_user):
+    owner.language = "en"  # toasts speak the user's language, whatever the worker's
+    owner.save()
+
     async def watch():
         tab_one, tab_two, stranger = _communicator(owner), _communicator(owner), _communicator(other_user)
         for communicator in (tab_one, tab_two, stranger):

@@ -172,3 +172,32 @@ def test_level_ups_badges_and_missions_become_toasts(owner):
     assert [event["kind"] for event in events] == ["badge", "level"]
     assert events[0]["title"] == "New badge: Ready to print"
     assert events[1]["title"] == "Level 2!"
+
+
+def test_recomputing_rebuilds_xp_level_and_this_weeks_xp_from_the_ledger(owner, other_user, time_machine):
+    from django.core.management import call_command
+
+    time_machine.move_to(datetime(2025, 3, 10, 12, tzinfo=SAO_PAULO), tick=False)  # a Monday
+    xp_award(user=owner, action=Action.MISSION_COMPLETED, key="last-week", amount=70)
+    time_machine.move_to(datetime(2025, 3, 18, 12, tzinfo=SAO_PAULO), tick=False)
+    book_generated(owner)
+    activity(other_user)
+    expected = {player.pk: (player.xp, player.level, player.weekly_xp) for player in Player.objects.all()}
+    Player.objects.update(xp=0, level=1, weekly_xp=999, week=1)
+    call_command("recompute_leaderboards", batch=1)
+    assert {
+        player.pk: (player.xp, player.level, player.weekly_xp) for player in Player.objects.all()
+    } == expected
+    assert Player.objects.get(pk=owner.pk).weekly_xp == Player.objects.get(pk=owner.pk).xp - 70
+
+
+def test_recomputed_levels_match_the_curve_at_every_boundary(django_user_model, catalog):
+    from gamification.rules import level_for_xp
+    from gamification.services import players_recompute
+
+    amounts = [0, 99, 100, 299, 300, 599, 600, 4499, 4500, 18999, 19000, 495000]
+    for n, amount in enumerate(amounts):
+        user = django_user_model.objects.create_user(email=f"p{n}@example.com")
+        XPEvent.objects.create(user=user, action=Action.MISSION_COMPLETED, key="k", amount=amount)
+    players_recompute()
+    assert [(p.xp, p.level) for p in Player.objects.order_by("xp")] == [(a, level_for_xp(a)) for a in amounts]

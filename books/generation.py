@@ -26,7 +26,7 @@ from ai.schemas import GeneratedImage, ImageRequest, StoryRequest
 from ai.services import image_generate, story_generate
 from books.models import Book, GenerationJob, Page
 from books.progress import progress_notify
-from gamification.services import on_book_generated
+from gamification.services import on_book_generated, on_page_regenerated
 
 logger = logging.getLogger(__name__)
 
@@ -363,6 +363,7 @@ def _redraw_mark_done(*, book_id, job: GenerationJob) -> None:
     GenerationJob.objects.filter(id=job.id).update(
         status=GenerationJob.Status.SUCCEEDED, step=GenerationJob.Step.DONE, finished_at=now
     )
+    on_page_regenerated(user=job.user, page=job.page)  # keyed by this job: a rerun pays nothing
     _notify_on_commit(book_id)
 
 

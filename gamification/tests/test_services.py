@@ -201,3 +201,16 @@ def test_recomputed_levels_match_the_curve_at_every_boundary(django_user_model, 
         XPEvent.objects.create(user=user, action=Action.MISSION_COMPLETED, key="k", amount=amount)
     players_recompute()
     assert [(p.xp, p.level) for p in Player.objects.order_by("xp")] == [(a, level_for_xp(a)) for a in amounts]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_drawn_again_pays_when_the_new_picture_is_in_and_only_once(owner, celery_eager):
+    from books.editing import page_regenerate
+
+    book = book_create(owner=owner, style="cartoon", num_pages=5, theme="gatos", language="pt-BR")
+    page = book.pages.get(number=2)
+    job = page_regenerate(page=page, user=owner, instructions="with a hat")
+    assert GenerationJob.objects.get(id=job.id).status == GenerationJob.Status.SUCCEEDED
+    generation._redraw_mark_done(book_id=book.id, job=GenerationJob.objects.get(id=job.id))  # run twice
+    assert _player(owner).pages_regenerated == 1
+    assert XPEvent.objects.filter(user=owner, action=Action.PAGE_REGENERATED).count() == 1

@@ -10,11 +10,12 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from books.routing import websocket_urlpatterns  # noqa: E402
+from fabrica.body_limit import body_size_limit  # noqa: E402
 from gamification.routing import websocket_urlpatterns as gamification_websockets  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": body_size_limit(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns + gamification_websockets))
         ),

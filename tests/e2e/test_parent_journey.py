@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -123,3 +124,40 @@ def test_a_shared_link_opens_for_a_visitor_and_a_deleted_book_comes_back_from_th
     page.locator(f'form[action="/books/trash/{book_id}/restore/"] [type=submit]').click()
     page.goto("/books/")
     expect(page.locator(f'a[href="/books/{book_id}/"]').first).to_be_visible()
+
+
+def test_a_parent_reads_the_book_changes_a_page_text_and_draws_one_page_again(page, screenshot):
+    steps.sign_up(page, "pai.da.rosa@example.com")
+    book_id = steps.book_make(page, theme="uma tartaruga que aprende a esperar")
+    page.reload()  # the page list offers edits once the book is finished
+
+    page.locator(f'a[href="/books/{book_id}/read/"]').first.click()
+    expect(page.locator("[data-reader] .reader-figure img")).to_be_visible()
+    page.locator("[data-reader-next]").click()
+    page.wait_for_url(f"**/books/{book_id}/read/1/")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(f"**/books/{book_id}/read/2/")
+    expect(page.locator("[data-reader] .reader-figure img")).to_be_visible()
+    screenshot(page, "10-reader-page")
+
+    new_text = "A tartaruga Tina contou até dez e esperou a vez dela."
+    page.locator("#page-text-2 .edit-link").click()
+    page.locator("form#page-text-2 textarea").fill(new_text)
+    page.locator("form#page-text-2 [type=submit]").click()
+    expect(page.locator("div#page-text-2 p")).to_have_text(new_text)
+    screenshot(page, "11-reader-page-edited")
+    page.reload()
+    expect(page.locator("div#page-text-2 p")).to_have_text(new_text)
+
+    page.goto(f"/books/{book_id}/")
+    page.locator("#redraw-1 summary").click()
+    page.fill("#id_instructions_1", "a tartaruga sorrindo")
+    page.locator("#redraw-1 [type=submit]").click()
+    page.wait_for_url(f"**/books/{book_id}/#progress")
+    steps.progress_watch(page)
+    steps.progress_wait_done(page, pages=8)
+    expect(page.locator('#progress a[href$="/download/"]')).to_be_visible()
+    screenshot(page, "12-page-drawn-again")
+
+    page.goto("/me/")
+    expect(page.locator("[data-quota-used]")).to_have_text(re.compile(r"^2 / "))  # the book, then one page

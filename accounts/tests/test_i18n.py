@@ -47,9 +47,20 @@ def test_every_string_has_a_translation(path):
     catalog = polib.pofile(str(path))
     untranslated = [entry.msgid for entry in catalog if not entry.obsolete and not all(_forms(entry))]
     fuzzy = [entry.msgid for entry in catalog if entry.fuzzy and not entry.obsolete]
+    nplurals = int(re.search(r"nplurals=(\d+)", catalog.metadata["Plural-Forms"]).group(1))
+    short_plurals = [e.msgid for e in catalog if e.msgid_plural and len(e.msgstr_plural) != nplurals]
     assert len(catalog) > 100
     assert untranslated == []
     assert fuzzy == []
+    assert short_plurals == []  # a missing form falls back to the site's default language
+
+
+@pytest.mark.parametrize(
+    ("language", "books"), [("pt-br", "0 livros"), ("es", "0 libros"), ("en", "0 books")]
+)
+def test_zero_takes_the_plural(language, books):
+    with translation.override(language):
+        assert translation.ngettext("%(total)s book", "%(total)s books", 0) % {"total": 0} == books
 
 
 def _placeholder_mistakes(entry: polib.POEntry) -> list[str]:

@@ -152,6 +152,12 @@ def _render_split(request, form, pages, page_errors=(), error: str = "", *, stat
 @login_required
 def book_detail(request: HttpRequest, book_id) -> HttpResponse:
     book = _get_book_for_user(request, book_id)
+    if request.htmx and book.is_finished:
+        # The live panel saw the end: reload the whole page, whose reader, editing, sharing
+        # and download controls only exist for a finished book.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
     return _render_detail(request, book)
 
 

@@ -22,6 +22,21 @@
     if (waiting) waiting.replaceWith(link); else item.prepend(link);
   }
 
+  // The page may have been opened before the story was written: its grid is still empty.
+  function addPage(root, page) {
+    var item = document.createElement("li");
+    item.dataset.page = page.number;
+    var waiting = document.createElement("span");
+    waiting.className = "page-waiting";
+    waiting.setAttribute("aria-hidden", "true");
+    var number = document.createElement("span");
+    number.className = "page-number";
+    number.textContent = page.number;
+    item.append(waiting, number);
+    root.querySelector(".page-grid").appendChild(item);
+    return item;
+  }
+
   function render(snapshot) {
     renderExports(snapshot.exports || []);
     var root = panel();
@@ -34,14 +49,13 @@
     root.querySelector("[data-message]").textContent =
       snapshot.status === "failed" ? snapshot.error : snapshot.message;
     snapshot.pages.forEach(function (page) {
-      var item = root.querySelector('[data-page="' + page.number + '"]');
-      if (!item) return;
+      var item = root.querySelector('[data-page="' + page.number + '"]') || addPage(root, page);
       item.className = "page-thumb page-" + page.status;
       showThumbnail(item, page);
     });
     if (snapshot.status === "generated" || snapshot.status === "failed") {
-      // Let the server render the final panel (download button, retry link, downloads).
-      window.htmx.ajax("GET", window.location.pathname, { target: "#progress", swap: "outerHTML" });
+      // The finished page has more than this panel (reader, editing, sharing, downloads).
+      window.location.reload();
     }
   }
 

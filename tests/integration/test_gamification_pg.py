@@ -1,8 +1,12 @@
-"""Two processes award the same XP at the same moment on PostgreSQL: the event pays once, totals add up.
+"""Gamification on PostgreSQL and the real stack.
 
-Each award runs in its own Django process against a throwaway ``fabrica_gamification_pg`` database.
-Both wait at a gate (an advisory lock this test holds), start together, and keep their transaction
-open for a moment after the award, so the second one really runs while the first is uncommitted.
+Two processes award the same XP at the same moment: the event pays once, totals add up. Each award
+runs in its own Django process against a throwaway ``fabrica_gamification_pg`` database; both wait
+at a gate (an advisory lock this test holds), start together, and keep their transaction open for a
+moment after the award, so the second one really runs while the first is uncommitted.
+
+Then a toast: a book made by the Celery worker pays its badge there, and the page's socket (uvicorn)
+hears about it through Redis.
 """
 
 from __future__ import annotations
@@ -171,3 +175,36 @@ def test_two_different_events_at_once_both_count(pg):
     player = _player("two@example.com")
     assert (player["share_rows"], player["shares"]) == (2, 2)
     assert player["xp"] == player["ledger_xp"]  # no lost update on the totals row
+
+
+def test_a_new_parent_gets_the_first_book_badge_toast_from_the_worker_over_redis(stack):
+    """The award happens in the Celery worker process; the toast reaches the page through Redis."""
+    import json
+
+    from websockets.sync.client import connect
+
+    from tests.integration.conftest import book_post, log_in, ws_headers
+
+    email, password = "toast-family@fabrica.local", "toast-senha-longa-2026"
+    stack.manage(
+        "shell",
+        "-c",
+        "from allauth.account.models import EmailAddress\n"
+        "from accounts.models import Tier, User\n"
+        f"user = User.objects.create_user(email={email!r}, password={password!r}, tier=Tier.default(),"
+        " language='en')\n"
+        "EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)\n",
+    )
+    session = log_in(stack, email, password)
+    url = f"{stack.ws_url}/ws/me/events/"
+    with connect(url, additional_headers=ws_headers(session, stack), open_timeout=10) as socket:
+        book_post(session, stack, num_pages="5", theme="um dragão que aprende a esperar")
+        toasts = []
+        deadline = time.monotonic() + 120
+        while not any(toast["kind"] == "badge" for toast in toasts):
+            assert time.monotonic() < deadline, f"no badge toast within 120 s (got {toasts})"
+            toasts.append(json.loads(socket.recv(timeout=deadline - time.monotonic())))
+    badge = next(toast for toast in toasts if toast["kind"] == "badge")
+    assert badge["title"] == "New badge: First book"
+    progress = session.get(f"{stack.base_url}/me/progress/", timeout=10)
+    assert 'data-badge="first-book"' in progress.text and "gm-earned" in progress.text

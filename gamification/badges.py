@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from books.models import Style
 from books.services import LANGUAGES
@@ -87,7 +88,7 @@ def badges_progress(*, player: Player) -> list[BadgeProgress]:
     earned = dict(UserBadge.objects.filter(user_id=player.pk).values_list("badge_id", "earned_at"))
     rules = _Rules(player)
     progress = []
-    for badge in Badge.objects.filter(is_active=True):
+    for badge in Badge.objects.filter(Q(is_active=True) | Q(id__in=earned)):  # earned ones stay shown
         value, target = rules.measure(badge)
         progress.append(
             BadgeProgress(

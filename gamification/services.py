@@ -196,17 +196,10 @@ def _streak_touch(player: Player, now: datetime) -> None:
 # --- Preferences ----------------------------------------------------------------------------------
 
 
-def player_get(*, user) -> Player:
-    """The user's player row (created on first use)."""
-    player, _created = Player.objects.get_or_create(user=user)
-    return player
-
-
 @transaction.atomic
 def player_settings_update(*, user, time_zone: str, on_leaderboards: bool) -> Player:
     if time_zone not in available_timezones():
         raise GamificationInvalid(_("Choose a time zone from the list."), details={"time_zone": time_zone})
-    player_get(user=user)
     player = player_locked(user.pk)
     player.time_zone, player.on_leaderboards = time_zone, on_leaderboards
     player.save(update_fields=["time_zone", "on_leaderboards", "updated_at"])

@@ -27,6 +27,7 @@ import io
 import os
 import random
 import secrets
+import shutil
 import statistics
 import sys
 import tempfile
@@ -70,14 +71,14 @@ def admin_sql(args: argparse.Namespace, *statements: str) -> None:
             conn.execute(statement)
 
 
-def configure(args: argparse.Namespace) -> None:
+def configure(args: argparse.Namespace, *, media_root: str) -> None:
     """Production-like settings: PostgreSQL, DEBUG off (no query log, cached templates)."""
     os.environ["DATABASE_URL"] = f"postgres://{args.user}@{args.host}:{args.port}/{args.db}"
     os.environ["DEBUG"] = "0"
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(40)
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["REDIS_URL"] = ""
-    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-lb-media-")
+    os.environ["MEDIA_ROOT"] = media_root
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fabrica.settings")
     import django
@@ -292,8 +293,9 @@ def main() -> int:
     started = time.perf_counter()
     admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)', f'CREATE DATABASE "{args.db}"')
     awards: dict[str, list[float]] = {}
+    media_root = tempfile.mkdtemp(prefix="bench-lb-media-")
     try:
-        configure(args)
+        configure(args, media_root=media_root)
         user_ids = seed_users(args.users)
         half = args.rows // 2
         awards[f"{ledger_rows():>9,} rows"] = time_awards(user_ids, count=args.awards, label="empty")
@@ -312,6 +314,7 @@ def main() -> int:
         connections.close_all()
         if not args.keep:
             admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
+        shutil.rmtree(media_root, ignore_errors=True)  # the style samples the catalog drew
 
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     elapsed = time.perf_counter() - started

@@ -14,4 +14,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = players_recompute(batch=options["batch"])
-        self.stdout.write(self.style.SUCCESS(f"Recomputed {count} players from the ledger."))
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS(f"Recomputed {count} players from the ledger."))

@@ -153,16 +153,18 @@ def _render_split(request, form, pages, page_errors=(), error: str = "", *, stat
 def book_detail(request: HttpRequest, book_id) -> HttpResponse:
     book = _get_book_for_user(request, book_id)
     if request.htmx and book.is_finished:
-        # The live panel saw the end: reload the whole page, whose reader, editing, sharing
-        # and download controls only exist for a finished book.
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
+        # The live panel saw the end: swap in the whole page body, whose reader, editing,
+        # sharing and download controls only exist for a finished book.
+        response = _render_detail(request, book, partial=False)
+        response["HX-Retarget"] = "#main"
+        response["HX-Reselect"] = "#main"
+        response["HX-Reswap"] = "outerHTML"
         return response
     return _render_detail(request, book)
 
 
 def _render_detail(
-    request: HttpRequest, book: Book, *, characters_form=None, status: int = 200
+    request: HttpRequest, book: Book, *, characters_form=None, status: int = 200, partial: bool | None = None
 ) -> HttpResponse:
     context = {
         "book": book,
@@ -171,7 +173,8 @@ def _render_detail(
         "characters_form": characters_form
         or CharactersForm(initial={"character_sheet": book.character_sheet}),
     }
-    template = "books/detail.html#progress" if request.htmx else "books/detail.html"
+    partial = bool(request.htmx) if partial is None else partial
+    template = "books/detail.html#progress" if partial else "books/detail.html"
     return render(request, template, context, status=status)
 
 

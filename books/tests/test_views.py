@@ -115,11 +115,15 @@ def test_htmx_polling_gets_only_the_progress_fragment(owner_client, owner):
     assert 'aria-valuenow="42"' in body
 
 
-def test_htmx_polling_that_sees_the_book_finished_reloads_the_whole_page(owner_client, owner):
+def test_htmx_polling_that_sees_the_book_finished_gets_the_whole_page_body(owner_client, owner):
     book = book_factory(owner=owner, status=Book.Status.GENERATED, progress=100)
     response = owner_client.get(reverse("books:detail", args=[book.id]), HTTP_HX_REQUEST="true")
-    assert response.status_code == 204
-    assert response["HX-Refresh"] == "true"
+    assert (response["HX-Retarget"], response["HX-Reselect"], response["HX-Reswap"]) == (
+        "#main",
+        "#main",
+        "outerHTML",
+    )
+    assert 'id="main"' in response.content.decode()
 
 
 def test_the_full_page_includes_the_progress_fragment(owner_client, owner):

@@ -54,8 +54,9 @@
       showThumbnail(item, page);
     });
     if (snapshot.status === "generated" || snapshot.status === "failed") {
-      // The finished page has more than this panel (reader, editing, sharing, downloads).
-      window.location.reload();
+      // The finished page has more than this panel (reader, editing, sharing, downloads):
+      // the server answers with the whole page body (HX-Retarget #main).
+      window.htmx.ajax("GET", window.location.pathname, { target: "#progress", swap: "outerHTML" });
     }
   }
 

@@ -1,19 +1,14 @@
 from django.contrib import admin
-from django.http import HttpResponse
 from django.urls import include, path
 
 from accounts.language import language_switch
 from accounts.views import home
-from fabrica import views
-
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
-
+from fabrica import health, views
 
 urlpatterns = [
     path("", home, name="home"),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("i18n/setlang/", language_switch, name="set_language"),
     path("styles/<slug:slug>/sample.png", views.style_sample, name="style_sample"),
     path("books/", include("books.urls")),

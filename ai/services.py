@@ -36,6 +36,7 @@ from ai.providers import get_image_provider, get_text_provider
 from ai.providers.base import ProviderConfig
 from ai.schemas import GeneratedImage, ImageRequest, Story, StoryRequest, StoryResult
 from ai.usage import measure
+from fabrica import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -366,6 +367,8 @@ def _record(
     error: ProviderError | None,
 ) -> None:
     model = usage.model or config.model or config.name
+    outcome = OUTCOMES.get(error.code, AICall.Outcome.ERROR) if error else AICall.Outcome.OK
+    metrics.ai_call(provider=config.name, capability=config.capability, outcome=outcome)
     try:
         AICall.objects.create(
             provider=config.name,
@@ -381,7 +384,7 @@ def _record(
             cost_usd=call_cost(
                 model=model, tokens_in=usage.tokens_in, tokens_out=usage.tokens_out, images=usage.images
             ),
-            outcome=OUTCOMES.get(error.code, AICall.Outcome.ERROR) if error else AICall.Outcome.OK,
+            outcome=outcome,
             error_class=(error.code if error else "")[:60],
             error_message=(error.message if error else "")[:500],
             prompt_versions=prompt_versions[:120],

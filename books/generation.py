@@ -26,6 +26,7 @@ from ai.schemas import GeneratedImage, ImageRequest, StoryRequest
 from ai.services import image_generate, story_generate
 from books.models import Book, GenerationJob, Page
 from books.progress import progress_notify
+from fabrica import metrics
 from gamification.services import on_book_generated, on_page_regenerated
 
 logger = logging.getLogger(__name__)
@@ -340,9 +341,12 @@ def _cover_request(book: Book) -> ImageRequest:
 @transaction.atomic
 def _book_mark_generated(*, book_id, job_id: int) -> None:
     now = timezone.now()
-    Book.objects.filter(id=book_id, status=Book.Status.GENERATING).update(
+    started = Book.objects.filter(id=book_id).values_list("generation_started_at", flat=True).first()
+    generated = Book.objects.filter(id=book_id, status=Book.Status.GENERATING).update(
         status=Book.Status.GENERATED, progress=100, status_message=_("Your book is ready!"), generated_at=now
     )
+    if generated:
+        metrics.book_generated(seconds=(now - started).total_seconds() if started else None)
     GenerationJob.objects.filter(id=job_id).update(
         status=GenerationJob.Status.SUCCEEDED, step=GenerationJob.Step.DONE, finished_at=now
     )
@@ -413,6 +417,7 @@ def book_fail(*, book_id, message: str) -> bool:
     )
     if not failed:
         return False
+    metrics.book_failed()
     GenerationJob.objects.filter(
         book_id=book_id,
         kind=GenerationJob.Kind.BOOK,

@@ -11,6 +11,7 @@ from ai.safety import text_blocked_word
 from books.errors import BookInvalid, InvalidTransition
 from books.models import Book, GenerationJob, Page, Style
 from books.quotas import quota_check
+from fabrica import metrics
 
 LANGUAGES = ("pt-BR", "en", "es")
 AGE_RANGES = ("2-3", "4-6", "7-9", "10-12")
@@ -126,6 +127,7 @@ def book_create(
     )
     job = GenerationJob.objects.create(kind=GenerationJob.Kind.BOOK, book=book, user=owner)
     transaction.on_commit(lambda: _book_enqueue(book_id=book.id, job_id=job.id))
+    metrics.book_created()
     return book
 
 

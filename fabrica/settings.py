@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fabrica.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -171,6 +172,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = os.environ.get("TIME_ZONE", "America/Sao_Paulo")
 # Threads of the in-process worker in embedded mode (pages drawn in parallel).
 EMBEDDED_WORKER_CONCURRENCY = envint("EMBEDDED_WORKER_CONCURRENCY", 4)
+
+# --- Operations (owned by fabrica/health.py, metrics.py, middleware.py) --------------
+# /metrics answers loopback, or anyone sending "Authorization: Bearer <METRICS_TOKEN>" when set.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# --- end of operations settings ----------------------------------------------------
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

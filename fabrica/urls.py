@@ -3,12 +3,13 @@ from django.urls import include, path
 
 from accounts.language import language_switch
 from accounts.views import home
-from fabrica import health, views
+from fabrica import health, metrics, views
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("i18n/setlang/", language_switch, name="set_language"),
     path("styles/<slug:slug>/sample.png", views.style_sample, name="style_sample"),
     path("books/", include("books.urls")),

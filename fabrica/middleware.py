@@ -1,0 +1,41 @@
+"""Request middleware of the operations side: how long each request takes, for Prometheus."""
+
+from __future__ import annotations
+
+import time
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+
+from fabrica.metrics import REQUEST_SECONDS
+
+
+class RequestMetricsMiddleware:
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
+
+    def __call__(self, request):
+        if iscoroutinefunction(self):
+            return self._acall(request)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        _observe(request, response, time.perf_counter() - started)
+        return response
+
+    async def _acall(self, request):
+        started = time.perf_counter()
+        response = await self.get_response(request)
+        _observe(request, response, time.perf_counter() - started)
+        return response
+
+
+def _observe(request, response, seconds: float) -> None:
+    # The view's name, not the path: one series per route, however many books there are.
+    match = getattr(request, "resolver_match", None)
+    view = match.view_name if match else "<unmatched>"
+    status = str(response.status_code)
+    REQUEST_SECONDS.labels(method=request.method, view=view, status=status).observe(seconds)

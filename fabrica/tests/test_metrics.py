@@ -1,0 +1,170 @@
+"""Prometheus metrics: what moves when books are made, and who may read them."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+from django.core.cache import cache
+from prometheus_client.parser import text_string_to_metric_families
+
+from books.generation import book_fail
+from books.models import Book
+from books.services import book_create
+from books.tests.factories import book_factory
+
+STRANGER = "203.0.113.7"
+
+
+def _samples(client, **extra) -> dict[tuple[str, frozenset], float]:
+    response = client.get("/metrics", **extra)
+    assert response.status_code == 200, response.content[:200]
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(response.content.decode())
+        for sample in family.samples
+    }
+
+
+def _value(samples, name: str, **labels) -> float:
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+@pytest.fixture
+def _quick(settings):
+    settings.PAGE_IMAGE_WIDTH, settings.PAGE_IMAGE_HEIGHT = 480, 600
+    settings.AI_RETRY_BACKOFF_SECONDS = 0
+    settings.AI_OFFLINE_FAILURE_RATE = 0
+    settings.AI_TEXT_PROVIDERS = ["offline"]
+    settings.AI_IMAGE_PROVIDERS = ["offline"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_generated_book_moves_the_book_and_ai_counters(client, owner, celery_eager, _quick):
+    before = _samples(client)
+
+    book = book_create(owner=owner, style="cartoon", num_pages=5, theme="a fox who shares")
+
+    book.refresh_from_db()
+    assert book.status == Book.Status.GENERATED
+    after = _samples(client)
+    assert _value(after, "fabrica_books_created_total") == _value(before, "fabrica_books_created_total") + 1
+    assert (
+        _value(after, "fabrica_books_generated_total") == _value(before, "fabrica_books_generated_total") + 1
+    )
+    durations = "fabrica_book_generation_duration_seconds_count"
+    assert _value(after, durations) == _value(before, durations) + 1
+    text_calls = {"provider": "offline", "capability": "text", "outcome": "ok"}
+    image_calls = {"provider": "offline", "capability": "image", "outcome": "ok"}
+    assert _value(after, "fabrica_ai_calls_total", **text_calls) > _value(
+        before, "fabrica_ai_calls_total", **text_calls
+    )
+    # five pages and the cover
+    assert (
+        _value(after, "fabrica_ai_calls_total", **image_calls)
+        >= _value(before, "fabrica_ai_calls_total", **image_calls) + 6
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_book_moves_the_failure_counter_once(client, owner):
+    book = book_factory(owner=owner, status=Book.Status.GENERATING)
+    before = _value(_samples(client), "fabrica_books_failed_total")
+
+    book_fail(book_id=book.id, message="The illustrator is away.")
+    book_fail(book_id=book.id, message="The illustrator is away.")
+
+    assert _value(_samples(client), "fabrica_books_failed_total") == before + 1
+
+
+@pytest.mark.django_db
+def test_active_generations_are_read_from_the_database_at_scrape_time(client, owner):
+    book_factory(owner=owner, status=Book.Status.GENERATING)
+    book_factory(owner=owner, status=Book.Status.GENERATING)
+    book_factory(owner=owner, status=Book.Status.QUEUED)
+    book_factory(owner=owner, status=Book.Status.GENERATED)
+
+    samples = _samples(client)
+
+    assert _value(samples, "fabrica_active_generations", status="generating") == 2
+    assert _value(samples, "fabrica_active_generations", status="queued") == 1
+
+
+@pytest.mark.django_db
+def test_request_latency_is_recorded_per_view(client):
+    client.get("/healthz")
+
+    samples = _samples(client)
+
+    labels = {"method": "GET", "view": "healthz", "status": "200"}
+    assert _value(samples, "fabrica_http_request_duration_seconds_count", **labels) >= 1
+
+
+@pytest.mark.django_db
+def test_queue_depth_is_the_length_of_the_celery_list_in_redis(client, settings):
+    url = "redis://127.0.0.1:6379/13"
+    server = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        server.delete("celery")
+        server.rpush("celery", "a", "b", "c")
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.REDIS_URL = url
+    try:
+        samples = _samples(client)
+    finally:
+        server.delete("celery")
+
+    assert _value(samples, "fabrica_celery_queue_depth", queue="celery") == 3
+
+
+@pytest.mark.django_db
+def test_no_queue_depth_in_embedded_mode(client, settings):
+    settings.REDIS_URL = ""
+
+    samples = _samples(client)
+
+    assert not any(name == "fabrica_celery_queue_depth" for name, _ in samples)
+
+
+# --- who may read them ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_stranger_gets_404_in_production(client, settings):
+    settings.DEBUG = False
+    settings.METRICS_TOKEN = ""
+
+    assert client.get("/metrics", REMOTE_ADDR=STRANGER).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_stranger_is_refused_in_development_too(client, settings):
+    settings.DEBUG = True
+
+    assert client.get("/metrics", REMOTE_ADDR=STRANGER).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_bearer_token_opens_metrics_from_anywhere(client, settings):
+    settings.DEBUG = False
+    settings.METRICS_TOKEN = "s3cret-scrape-token"
+
+    allowed = client.get("/metrics", REMOTE_ADDR=STRANGER, HTTP_AUTHORIZATION="Bearer s3cret-scrape-token")
+    wrong = client.get("/metrics", REMOTE_ADDR=STRANGER, HTTP_AUTHORIZATION="Bearer guess")
+
+    assert allowed.status_code == 200
+    assert b"fabrica_books_created_total" in allowed.content
+    assert wrong.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_request_forwarded_by_a_local_proxy_is_not_local(client, settings):
+    settings.DEBUG = False
+    settings.METRICS_TOKEN = ""
+
+    response = client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=STRANGER)
+
+    assert response.status_code == 404

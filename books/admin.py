@@ -1,6 +1,19 @@
-from django.contrib import admin
+"""Styles, and the generation monitor: books and generation jobs with their state, and the
+actions staff take on them (retry, cancel, give the request back) through the same services
+the site uses."""
 
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import OuterRef, Subquery
+
+from ai.models import AICall
+from books.generation import book_fail
 from books.models import Book, GenerationJob, Page, Style
+from books.services import book_retry
+from fabrica.errors import ApplicationError
+
+CANCEL_MESSAGE = "Our team stopped this book. It did not count against your quota; please try again."
 
 
 @admin.register(Style)
@@ -17,6 +30,35 @@ class PageInline(admin.TabularInline):
     readonly_fields = ["provider", "generation_ms", "attempts"]
 
 
+def _duration(start, end) -> str:
+    if not (start and end):
+        return "—"
+    seconds = int((end - start).total_seconds())
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _retry(modeladmin, request, books) -> None:
+    retried = 0
+    for book in books:
+        try:
+            book_retry(book=book, user=book.owner)
+        except ApplicationError as exc:
+            modeladmin.message_user(request, f"{book.display_title}: {exc.message}", messages.WARNING)
+        else:
+            retried += 1
+    modeladmin.message_user(request, f"Queued {retried} book(s) again; pages already drawn are kept.")
+
+
+def _cancel(modeladmin, request, books) -> None:
+    stopped = sum(book_fail(book_id=book.id, message=CANCEL_MESSAGE) for book in books)
+    modeladmin.message_user(request, f"Stopped {stopped} book(s); their requests were given back.")
+
+
+def _give_back(modeladmin, request, jobs) -> None:
+    given = jobs.filter(quota_refunded=False).update(quota_refunded=True)
+    modeladmin.message_user(request, f"Gave back {given} request(s); they no longer count against the quota.")
+
+
 @admin.register(Book)
 class BookAdmin(admin.ModelAdmin):
     list_display = [
@@ -24,20 +66,94 @@ class BookAdmin(admin.ModelAdmin):
         "owner",
         "style",
         "num_pages",
-        "language",
         "status",
         "progress",
+        "duration",
+        "provider",
+        "short_error",
         "created_at",
     ]
     list_filter = ["status", "style", "language", "created_at"]
+    list_select_related = ["owner", "style"]
     search_fields = ["title", "theme", "owner__email"]
     raw_id_fields = ["owner"]
     readonly_fields = ["id", "created_at", "updated_at", "generation_started_at", "generated_at"]
     inlines = [PageInline]
+    actions = ["retry_failed_pages", "cancel", "give_back_quota"]
+
+    def get_queryset(self, request):
+        last_image_call = AICall.objects.filter(book=OuterRef("pk"), capability="image").order_by("-id")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(last_provider=Subquery(last_image_call.values("provider")[:1]))
+        )
+
+    @admin.display(description="Duration")
+    def duration(self, obj: Book) -> str:
+        return _duration(obj.generation_started_at, obj.generated_at)
+
+    @admin.display(description="Provider", ordering="last_provider")
+    def provider(self, obj: Book) -> str:
+        return obj.last_provider or "—"
+
+    @admin.display(description="Error")
+    def short_error(self, obj: Book) -> str:
+        return obj.error_message[:80]
+
+    @admin.action(description="Retry the failed pages (keeps those already drawn)", permissions=["change"])
+    def retry_failed_pages(self, request, queryset) -> None:
+        _retry(self, request, queryset.filter(status=Book.Status.FAILED).select_related("owner"))
+
+    @admin.action(description="Cancel: stop the book and give the request back", permissions=["change"])
+    def cancel(self, request, queryset) -> None:
+        _cancel(self, request, queryset.filter(status__in=[Book.Status.QUEUED, Book.Status.GENERATING]))
+
+    @admin.action(description="Give the quota back (the requests stop counting)", permissions=["change"])
+    def give_back_quota(self, request, queryset) -> None:
+        _give_back(self, request, GenerationJob.objects.filter(book__in=queryset))
 
 
 @admin.register(GenerationJob)
 class GenerationJobAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "book", "user", "status", "step", "retries", "created_at", "finished_at"]
-    list_filter = ["kind", "status", "step"]
+    list_display = [
+        "id",
+        "kind",
+        "book",
+        "user",
+        "status",
+        "step",
+        "retries",
+        "duration",
+        "quota_refunded",
+        "error",
+        "created_at",
+    ]
+    list_filter = ["kind", "status", "step", "quota_refunded", "created_at"]
+    list_select_related = ["book", "user"]
+    search_fields = ["book__title", "user__email", "celery_task_id"]
     raw_id_fields = ["book", "page", "user"]
+    actions = ["retry_failed_pages", "cancel", "give_back_quota"]
+
+    @admin.display(description="Duration")
+    def duration(self, obj: GenerationJob) -> str:
+        return _duration(obj.started_at, obj.finished_at)
+
+    @admin.display(description="Error")
+    def error(self, obj: GenerationJob) -> str:
+        return str(obj.error_details.get("message", ""))[:80] if obj.error_details else ""
+
+    def _books(self, queryset, **filters):
+        return Book.objects.filter(jobs__in=queryset, **filters).distinct().select_related("owner")
+
+    @admin.action(description="Retry the books' failed pages", permissions=["change"])
+    def retry_failed_pages(self, request, queryset) -> None:
+        _retry(self, request, self._books(queryset, status=Book.Status.FAILED))
+
+    @admin.action(description="Cancel the books and give their requests back", permissions=["change"])
+    def cancel(self, request, queryset) -> None:
+        _cancel(self, request, self._books(queryset, status__in=[Book.Status.QUEUED, Book.Status.GENERATING]))
+
+    @admin.action(description="Give the quota back (the requests stop counting)", permissions=["change"])
+    def give_back_quota(self, request, queryset) -> None:
+        _give_back(self, request, queryset)

@@ -80,11 +80,15 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "books",
     "ai",
     "exports",
     "gamification",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -333,6 +337,43 @@ OPENROUTER_IMAGE_MODEL = os.environ.get("OPENROUTER_IMAGE_MODEL", "google/gemini
 GAMIFICATION_DAILY_MISSIONS = envint("GAMIFICATION_DAILY_MISSIONS", 3)
 GAMIFICATION_WEEKLY_MISSIONS = envint("GAMIFICATION_WEEKLY_MISSIONS", 2)
 # --- end of gamification settings ----------------------------------------------
+
+# --- REST API (owned by api/) ----------------------------------------------------
+# /api/v1/: personal tokens (Bearer fab_…) or the browser session; every endpoint needs a user.
+# Rate limits are DRF throttles keyed by the user (all of a user's tokens share one bucket).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_RATE_LIMIT", "120/min")},
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+}
+# A JSON body larger than this is refused with 413 before it is parsed.
+API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 256 * 1024)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Fábrica de Livros API",
+    "DESCRIPTION": "Coloring books made by AI: books, pages, exports, share links, progress and badges.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "BookStatusEnum": "books.models.Book.Status",
+        "PageStatusEnum": "books.models.Page.Status",
+        "ExportStatusEnum": "exports.models.Export.Status",
+    },
+}
+# --- end of REST API settings ------------------------------------------------------
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("me/", include("accounts.urls")),
     path("", include("gamification.urls")),
     path("s/", include("books.urls_share")),
+    path("api/", include("api.urls_root")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,210 @@
+"""Books and their pages: parse, find the user's object (404 for anyone else's), call the service, render."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.schema import error_responses
+from api.serializers import (
+    BookCreateSerializer,
+    BookDetailSerializer,
+    BookSerializer,
+    BookUpdateSerializer,
+    RegenerateSerializer,
+    StyleSerializer,
+)
+from books.editing import book_rename, page_regenerate, page_update_text
+from books.errors import BookInvalid
+from books.models import Book, Page, Style
+from books.selectors import DEFAULT_SORT, SORTS, book_list_for, trash_for
+from books.services import book_create
+from books.trash import book_restore, book_trash
+
+
+def book_for(request, book_id) -> Book:
+    """The user's book (not in the trash); a 404 for anyone else's."""
+    return get_object_or_404(Book.objects.visible_to(request.user).select_related("style"), id=book_id)
+
+
+def _detail(request, book: Book) -> dict:
+    book = Book.objects.select_related("style").prefetch_related("pages").get(pk=book.pk)
+    return BookDetailSerializer(book, context={"request": request}).data
+
+
+class StyleList(generics.ListAPIView):
+    serializer_class = StyleSerializer
+
+    @extend_schema(
+        summary="Art styles a book can be drawn in",
+        responses={200: StyleSerializer(many=True), **error_responses()},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Style.objects.filter(is_active=True)
+
+
+class BookListQuery(serializers.Serializer):
+    search = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    style = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
+    status = serializers.ChoiceField(Book.Status.choices, required=False, allow_blank=True, default="")
+    ordering = serializers.ChoiceField(list(SORTS), required=False, default=DEFAULT_SORT)
+
+
+class BookList(generics.ListAPIView):
+    serializer_class = BookSerializer
+
+    @extend_schema(
+        summary="My books (not in the trash)",
+        parameters=[BookListQuery],
+        responses={200: BookSerializer(many=True), **error_responses(400)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        query = BookListQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        return book_list_for(
+            self.request.user,
+            q=params["search"],
+            style=params["style"],
+            status=params["status"],
+            sort=params["ordering"],
+        )
+
+    @extend_schema(
+        summary="Make a book",
+        description="The book is drawn in the background: follow `Location` (or the WebSocket) for progress.",
+        request=BookCreateSerializer,
+        responses={202: BookDetailSerializer, **error_responses(400, 413)},
+    )
+    def post(self, request):
+        data = BookCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        book = book_create(owner=request.user, **data.validated_data)
+        location = request.build_absolute_uri(reverse("api:book-detail", args=[book.id]))
+        return Response(
+            _detail(request, book), status=status.HTTP_202_ACCEPTED, headers={"Location": location}
+        )
+
+
+class BookDetail(APIView):
+    @extend_schema(
+        summary="A book with its pages", responses={200: BookDetailSerializer, **error_responses(404)}
+    )
+    def get(self, request, book_id):
+        return Response(_detail(request, book_for(request, book_id)))
+
+    @extend_schema(
+        summary="Rename the book and change pages' words",
+        description="All or nothing: if one change is refused, none is kept.",
+        request=BookUpdateSerializer,
+        responses={200: BookDetailSerializer, **error_responses(400, 404, 409)},
+    )
+    def patch(self, request, book_id):
+        book = book_for(request, book_id)
+        data = BookUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with transaction.atomic():
+            if "title" in data.validated_data:
+                book_rename(book=book, user=request.user, title=data.validated_data["title"])
+            for change in data.validated_data.get("pages", []):
+                _page_text(book, request.user, change["number"], change["text"])
+        return Response(_detail(request, book))
+
+    @extend_schema(
+        summary="Move the book to the trash",
+        description="It can be restored for 30 days, then it is deleted for good.",
+        responses={204: None, **error_responses(404, 409)},
+    )
+    def delete(self, request, book_id):
+        book_trash(book=book_for(request, book_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _page_text(book: Book, user, number: int, text: str) -> None:
+    page = book.pages.filter(number=number).first()
+    field = f"pages.{number}.text"
+    if page is None:
+        message = _("This book has no page %(number)s.") % {"number": number}
+        raise BookInvalid(message, details={field: message})
+    try:
+        page_update_text(page=page, user=user, text=text)
+    except BookInvalid as exc:
+        raise BookInvalid(exc.message, details={field: exc.message}) from exc
+
+
+class BookRestore(APIView):
+    @extend_schema(
+        summary="Bring a book back from the trash",
+        request=None,
+        responses={200: BookDetailSerializer, **error_responses(404)},
+    )
+    def post(self, request, book_id):
+        book = get_object_or_404(trash_for(request.user), id=book_id)
+        return Response(_detail(request, book_restore(book=book)))
+
+
+class PageRegenerate(APIView):
+    @extend_schema(
+        summary="Draw one page again",
+        description="Costs one generation request of the daily quota; the page is drawn in the background.",
+        request=RegenerateSerializer,
+        responses={202: BookDetailSerializer, **error_responses(400, 404, 409)},
+    )
+    def post(self, request, book_id, number):
+        book = book_for(request, book_id)
+        page = get_object_or_404(Page, book=book, number=number)
+        data = RegenerateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        page_regenerate(page=page, user=request.user, instructions=data.validated_data["instructions"])
+        location = request.build_absolute_uri(reverse("api:book-detail", args=[book.id]))
+        return Response(
+            _detail(request, book), status=status.HTTP_202_ACCEPTED, headers={"Location": location}
+        )
+
+
+class PassthroughRenderer(BaseRenderer):
+    """Lets a client that asks for ``image/png`` reach a view that answers with a file."""
+
+    media_type = "*/*"
+    format = "file"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class PageImage(APIView):
+    renderer_classes = [JSONRenderer, PassthroughRenderer]
+    field = "image"
+
+    @extend_schema(
+        summary="A page's picture (PNG)",
+        responses={
+            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY, description="The picture."),
+            **error_responses(404),
+        },
+    )
+    def get(self, request, book_id, number):
+        page = get_object_or_404(Page, book=book_for(request, book_id), number=number)
+        picture = getattr(page, self.field)
+        if not picture:
+            raise Http404
+        return FileResponse(picture.open("rb"), content_type="image/png")
+
+
+class PageThumbnail(PageImage):
+    field = "thumbnail"

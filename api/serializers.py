@@ -44,13 +44,20 @@ class BookCreateSerializer(serializers.Serializer):
 
 
 class PageTextSerializer(serializers.Serializer):
-    number = serializers.IntegerField(min_value=1)
+    number = serializers.IntegerField(min_value=1, max_value=1000)
     text = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
 class BookUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    character_sheet = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     pages = PageTextSerializer(many=True, required=False)
+    order = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=1000),
+        required=False,
+        max_length=100,
+        help_text="The page numbers as they are now, in their new order (applied after the page texts).",
+    )
 
 
 class RegenerateSerializer(serializers.Serializer):

@@ -23,17 +23,26 @@ from api.serializers import (
     RegenerateSerializer,
     StyleSerializer,
 )
-from books.editing import book_rename, page_regenerate, page_update_text
+from books.editing import book_rename, page_regenerate, page_update_text, pages_reorder
 from books.errors import BookInvalid
 from books.models import Book, Page, Style
 from books.selectors import DEFAULT_SORT, SORTS, book_list_for, trash_for
-from books.services import book_create
+from books.services import book_create, book_update_characters
 from books.trash import book_restore, book_trash
+
+MAX_PAGE_NUMBER = 1000
 
 
 def book_for(request, book_id) -> Book:
     """The user's book (not in the trash); a 404 for anyone else's."""
     return get_object_or_404(Book.objects.visible_to(request.user).select_related("style"), id=book_id)
+
+
+def page_for(book: Book, number: int) -> Page:
+    # Django's int converter takes any number of digits; the database's integers do not.
+    if number > MAX_PAGE_NUMBER:
+        raise Http404
+    return get_object_or_404(Page, book=book, number=number)
 
 
 def _detail(request, book: Book) -> dict:
@@ -109,7 +118,7 @@ class BookDetail(APIView):
         return Response(_detail(request, book_for(request, book_id)))
 
     @extend_schema(
-        summary="Rename the book and change pages' words",
+        summary="Rename the book, change its characters, pages' words and page order",
         description="All or nothing: if one change is refused, none is kept.",
         request=BookUpdateSerializer,
         responses={200: BookDetailSerializer, **error_responses(400, 404, 409)},
@@ -118,11 +127,16 @@ class BookDetail(APIView):
         book = book_for(request, book_id)
         data = BookUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        changes, user = data.validated_data, request.user
         with transaction.atomic():
-            if "title" in data.validated_data:
-                book_rename(book=book, user=request.user, title=data.validated_data["title"])
-            for change in data.validated_data.get("pages", []):
-                _page_text(book, request.user, change["number"], change["text"])
+            if "title" in changes:
+                book_rename(book=book, user=user, title=changes["title"])
+            if "character_sheet" in changes:
+                book_update_characters(book=book, user=user, character_sheet=changes["character_sheet"])
+            for change in changes.get("pages", []):
+                _page_text(book, user, change["number"], change["text"])
+            if "order" in changes:
+                pages_reorder(book=book, user=user, order=changes["order"])
         return Response(_detail(request, book))
 
     @extend_schema(
@@ -167,7 +181,7 @@ class PageRegenerate(APIView):
     )
     def post(self, request, book_id, number):
         book = book_for(request, book_id)
-        page = get_object_or_404(Page, book=book, number=number)
+        page = page_for(book, number)
         data = RegenerateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         page_regenerate(page=page, user=request.user, instructions=data.validated_data["instructions"])
@@ -199,7 +213,7 @@ class PageImage(APIView):
         },
     )
     def get(self, request, book_id, number):
-        page = get_object_or_404(Page, book=book_for(request, book_id), number=number)
+        page = page_for(book_for(request, book_id), number)
         picture = getattr(page, self.field)
         if not picture:
             raise Http404

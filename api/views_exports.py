@@ -27,6 +27,9 @@ from exports.models import Export
 from exports.services import export_request
 from exports.views import export_download_response
 
+# Larger numbers do not fit the database's integers; such a key can only be a (wrong) token.
+MAX_ID_DIGITS = 18
+
 
 def _export_data(request, export: Export) -> dict:
     context = {"request": request, "download_url": download_url(request, export)}
@@ -126,7 +129,8 @@ class BookShareRevoke(APIView):
     )
     def delete(self, request, book_id, key):
         links = book_for(request, book_id).share_links
-        link = links.filter(id=int(key)).first() if key.isdigit() else links.filter(token=key).first()
+        by_id = key.isdigit() and len(key) <= MAX_ID_DIGITS
+        link = links.filter(id=int(key)).first() if by_id else links.filter(token=key).first()
         if link is None:
             raise Http404
         share_link_revoke(link=link)

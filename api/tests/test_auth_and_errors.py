@@ -107,3 +107,36 @@ def test_a_body_over_the_limit_is_a_413(api, settings):
 
 def test_an_unknown_url_under_the_api_is_a_404(api):
     assert api.get("/api/v1/books/not-a-uuid/").status_code == 404
+
+
+HUGE = "9" * 30
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("get", "pages/{huge}/image/", None),
+        ("post", "pages/{huge}/regenerate/", {}),
+        ("delete", "share/{huge}/", None),
+        ("patch", "", {"pages": [{"number": int(HUGE), "text": "x"}]}),
+        ("patch", "", {"title": "nul\u0000byte"}),
+        ("patch", "", {"pages": "not a list"}),
+        ("post", "exports/", {"format": ["print"]}),
+        ("post", "exports/", {"format": "print", "single_sided": "maybe"}),
+        ("post", "share/", {"expiry": None}),
+    ],
+)
+def test_odd_input_is_a_4xx_never_a_500(api, owner, method, path, body):
+    from exports.tests.factories import generated_book
+
+    book = generated_book(owner=owner)
+    url = f"/api/v1/books/{book.id}/{path.format(huge=HUGE)}"
+    response = getattr(api, method)(url, body, format="json")
+    assert_error(response, response.status_code)
+    assert response.status_code in (400, 404)
+
+
+def test_odd_list_parameters_are_a_4xx_never_a_500(api):
+    assert api.get(f"/api/v1/books/?page={HUGE}").status_code == 404
+    assert api.get("/api/v1/books/?page_size=-1").status_code == 200
+    assert api.get(f"/api/v1/books/?search={'x' * 500}").status_code == 400

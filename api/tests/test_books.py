@@ -202,3 +202,17 @@ def test_another_users_book_is_a_404_everywhere(other_api, owner, method, path, 
     assert_error(response, 404, "not_found")
     book.refresh_from_db()
     assert book.title != "Mine now" and not book.share_links.exists() and not book.exports.exists()
+
+
+def test_patch_changes_the_characters_and_the_page_order(api, owner):
+    book = generated_book(owner=owner)
+    changes = {"character_sheet": "Júlia, 6, curly hair", "order": [2, 1, 3, 4, 5]}
+    body = api.patch(f"/api/v1/books/{book.id}/", changes, format="json").json()
+    assert body["character_sheet"] == "Júlia, 6, curly hair"
+    assert [page["text"] for page in body["pages"][:2]] == ["Page 2 text.", "Page 1 text."]
+
+
+def test_patch_with_an_order_missing_a_page_is_a_400(api, owner):
+    book = generated_book(owner=owner)
+    response = api.patch(f"/api/v1/books/{book.id}/", {"order": [1, 2, 3]}, format="json")
+    assert "order" in assert_error(response, 400, "invalid")

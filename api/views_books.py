@@ -23,6 +23,7 @@ from api.serializers import (
     RegenerateSerializer,
     StyleSerializer,
 )
+from api.throttles import BookCreateThrottle
 from books.editing import book_rename, page_regenerate, page_update_text, pages_reorder
 from books.errors import BookInvalid
 from books.models import Book, Page, Style
@@ -73,6 +74,10 @@ class BookListQuery(serializers.Serializer):
 
 class BookList(generics.ListAPIView):
     serializer_class = BookSerializer
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        return [*throttles, BookCreateThrottle()] if self.request.method == "POST" else throttles
 
     @extend_schema(
         summary="My books (not in the trash)",

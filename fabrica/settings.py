@@ -351,7 +351,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "DEFAULT_THROTTLE_CLASSES": ["api.throttles.UserThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_RATE_LIMIT", "120/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_RATE_LIMIT", "120/min"),
+        "book_create": os.environ.get("API_BOOK_CREATE_RATE", "10/min"),
+    },
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
 }

@@ -140,3 +140,15 @@ def test_odd_list_parameters_are_a_4xx_never_a_500(api):
     assert api.get(f"/api/v1/books/?page={HUGE}").status_code == 404
     assert api.get("/api/v1/books/?page_size=-1").status_code == 200
     assert api.get(f"/api/v1/books/?search={'x' * 500}").status_code == 400
+
+
+def test_making_books_has_its_own_tighter_limit(api, monkeypatch):
+    from api.throttles import BookCreateThrottle
+
+    monkeypatch.setattr(BookCreateThrottle, "THROTTLE_RATES", {"book_create": "1/min"})
+    new = {"style": "cartoon", "num_pages": 5, "theme": "owls"}
+    assert api.post("/api/v1/books/", new, format="json").status_code == 202
+    response = api.post("/api/v1/books/", new, format="json")
+    assert_error(response, 429, "throttled")
+    assert int(response["Retry-After"]) > 0
+    assert api.get("/api/v1/books/").status_code == 200  # reading is not limited by it

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import statistics
-import time
 from collections.abc import Callable
 from functools import cache
 
@@ -167,16 +165,6 @@ def test_every_picture_becomes_a_print_size_black_and_white_page_that_passes_qc(
     assert _values(png) <= {0, 255}
     report = page_qc(png)
     assert report.passed, report.problems
-
-
-def test_a_1k_picture_is_brought_to_print_size_quickly():
-    png = _png(_framed())
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        normalize_line_art(png, width=PAGE[0], height=PAGE[1])
-        timings.append(time.perf_counter() - start)
-    assert statistics.median(timings) < 1.5  # ~0.25 s on an idle 2-core machine
 
 
 # --- what is dropped ----------------------------------------------------------------------------

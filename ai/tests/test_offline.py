@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import statistics
-import time
 import uuid
 
 import pytest
@@ -183,19 +181,15 @@ THEMES = [
 
 def test_twenty_offline_pages_of_every_theme_and_style_pass_the_picture_check():
     styles = ("cartoon", "manga", "realistic", "classic")
-    timings = []
     for i, prompt in enumerate(THEMES):
         kind = "cover" if i % 7 == 3 else "page"
         request = ImageRequest(
             prompt=prompt, style=styles[i % 4], seed=f"qc:{i}", kind=kind, width=1200, height=1500
         )
         raw = get_image_provider("offline").generate_image(request)
-        start = time.perf_counter()
         png = normalize_line_art(raw, width=request.width, height=request.height)
-        timings.append(time.perf_counter() - start)
         report = page_qc(png, source=raw)
         assert report.passed, (prompt, report.problems)
-    assert statistics.median(timings) < 1.0  # ~0.1 s on an idle 2-core machine
 
 
 def test_pages_differ_and_the_same_page_is_drawn_the_same_way():

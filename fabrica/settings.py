@@ -65,7 +65,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 EMBEDDED = not REDIS_URL
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "fabrica.admin_site.FabricaAdminConfig",  # django.contrib.admin with the operations dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

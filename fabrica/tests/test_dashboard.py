@@ -1,0 +1,111 @@
+"""The admin front page shows the operations dashboard, drawn on the server as inline SVG."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from ai.models import AICall
+from books.models import Book
+from books.tests.factories import book_factory
+from fabrica.dashboard import bar_chart
+
+ADMIN = "/admin/"
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    staff = django_user_model.objects.create_superuser(email="boss@example.com", password="a-passphrase-7")
+    client.force_login(staff)
+    return client
+
+
+def _dashboard(html: str) -> str:
+    match = re.search(r'<div id="ops-dashboard".*?</table>\s*<h2>.*?</table>', html, re.S)
+    assert match, "the dashboard is not on the admin front page"
+    return match.group(0)
+
+
+def _call(provider: str, latency: int, outcome=AICall.Outcome.OK) -> AICall:
+    return AICall.objects.create(
+        provider=provider,
+        model="m",
+        capability="image",
+        latency_ms=latency,
+        outcome=outcome,
+        cost_usd=Decimal("0.0100"),
+    )
+
+
+def test_the_tallest_bar_fills_the_chart_and_failures_sit_at_the_bottom():
+    today = date(2026, 11, 23)
+    chart = bar_chart([(today - timedelta(days=1), 4, 1), (today, 8, 0)], height=80)
+
+    first, second = chart.bars
+    assert (second.y, second.height) == (0, 80)
+    assert (first.y, first.height) == (40, 40)
+    assert (first.part_y, first.part_height) == (70, 10)
+    assert chart.total == 12
+    assert first.x < second.x
+
+
+def test_an_empty_chart_has_no_bar_height():
+    chart = bar_chart([(date(2026, 11, 23), 0, 0)])
+
+    assert chart.bars[0].height == 0
+    assert chart.peak == 0
+
+
+@pytest.mark.django_db
+def test_staff_see_books_failures_generations_and_providers(owner, staff_client):
+    book_factory(owner=owner, status=Book.Status.GENERATED)
+    book_factory(owner=owner, status=Book.Status.GENERATED)
+    book_factory(owner=owner, status=Book.Status.GENERATED)
+    book_factory(owner=owner, status=Book.Status.FAILED)
+    book_factory(owner=owner, status=Book.Status.GENERATING)
+    book_factory(owner=owner, status=Book.Status.QUEUED)
+    old = book_factory(owner=owner, status=Book.Status.FAILED)
+    Book.objects.filter(id=old.id).update(created_at=timezone.now() - timedelta(days=40))
+    for latency in (100, 200, 300):
+        _call("gemini", latency)
+    _call("gemini", 5000, outcome=AICall.Outcome.TIMEOUT)
+
+    html = _dashboard(staff_client.get(ADMIN).content.decode())
+
+    assert "<strong>6</strong>, 1 failed" in html  # the 40-day-old book is outside the window
+    assert '<strong class="ops-failure-rate">25' in html  # 1 of 4 finished books
+    assert '<strong class="ops-active">2</strong>' in html
+    provider_row = re.search(r'<tr class="ops-provider">(.*?)</tr>', html, re.S).group(1)
+    cells = re.findall(r"<td>(.*?)</td>", provider_row)
+    assert cells[:4] == ["gemini", "image", "4", "25.0%"]
+    assert cells[4:6] == ["200", "5000"]  # p50, p95
+    assert html.count("<svg") == 3
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+
+
+@pytest.mark.django_db
+def test_the_dashboard_queries_do_not_grow_with_the_data(owner, staff_client):
+    staff_client.get(ADMIN)  # warm up: sessions, content types
+    with CaptureQueriesContext(connection) as few:
+        staff_client.get(ADMIN)
+    for _ in range(20):
+        book_factory(owner=owner, status=Book.Status.GENERATED, num_pages=5)
+        _call("openrouter", 120)
+    with CaptureQueriesContext(connection) as many:
+        staff_client.get(ADMIN)
+
+    assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_the_dashboard_is_for_staff_only(owner_client):
+    response = owner_client.get(ADMIN)
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

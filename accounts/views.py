@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +12,7 @@ from accounts.models import ApiToken
 from accounts.tokens import api_token_create, api_token_revoke
 from books.models import Book, Style
 from books.quotas import quota_usage
+from gamification.selectors import home_summary
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -21,6 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "in_progress": books.in_progress()[:6],
         "recent": books.exclude(status__in=[Book.Status.QUEUED, Book.Status.GENERATING])[:6],
         "usage": quota_usage(user=request.user),
+        "gamification": home_summary(user=request.user),
     }
     return render(request, "home.html", context)
 
@@ -60,8 +63,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST, instance=request.user)
     if not form.is_valid():
         return _render_profile(request, form=form, status=400)
-    form.save()
-    messages.success(request, _("Your preferences were saved."))
+    user = form.save()
+    with translation.override(user.language):  # say it in the language just chosen
+        messages.success(request, _("Your preferences were saved."))
     return redirect("accounts:profile")
 
 

@@ -192,6 +192,12 @@ def _home(owner, **extra) -> str:
     return render_to_string("home.html", context, request=request)
 
 
+def test_home_shows_the_players_level(owner_client):
+    page = owner_client.get("/").content.decode()
+    assert "data-gamification" in page
+    assert "Level 1" in page
+
+
 def test_the_level_slot_appears_only_with_gamification_data(owner):
     assert "data-gamification" not in _home(owner)
     page = _home(owner, gamification={"level": 3, "level_name": "Sketcher", "xp": 320, "next_level_xp": 600})

@@ -37,3 +37,31 @@ def _task_language_restore(task=None, **kwargs):
     before = getattr(task.request, "language_before", None) if task is not None else None
     if before:
         translation.activate(before)
+
+
+# The request id travels with the task, so the worker's log lines name the request that queued it.
+@before_task_publish.connect
+def _task_request_id_send(headers=None, **kwargs):
+    from fabrica.log import request_id_get
+
+    if headers is not None and not headers.get("request_id") and request_id_get():
+        headers["request_id"] = request_id_get()
+
+
+@task_prerun.connect
+def _task_request_id_set(task=None, **kwargs):
+    from fabrica.log import request_id_get, request_id_set
+
+    request_id = getattr(task.request, "request_id", None) if task is not None else None
+    if request_id:
+        task.request.request_id_before = request_id_get()
+        request_id_set(request_id)
+
+
+@task_postrun.connect
+def _task_request_id_restore(task=None, **kwargs):
+    from fabrica.log import request_id_set
+
+    before = getattr(task.request, "request_id_before", None) if task is not None else None
+    if before is not None:
+        request_id_set(before)

@@ -1,4 +1,5 @@
-"""Request middleware of the operations side: how long each request takes, for Prometheus."""
+"""Request middleware of the operations side: how long each request takes (for Prometheus), and
+the request id every log line of the request carries."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import time
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
+from fabrica.log import request_id_from, request_id_reset, request_id_set
 from fabrica.metrics import REQUEST_SECONDS
 
 
@@ -39,3 +41,37 @@ def _observe(request, response, seconds: float) -> None:
     view = match.view_name if match else "<unmatched>"
     status = str(response.status_code)
     REQUEST_SECONDS.labels(method=request.method, view=view, status=status).observe(seconds)
+
+
+class RequestIdMiddleware:
+    """Gives the request an id (the proxy's ``X-Request-ID`` or a new one) and answers with it."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
+
+    def __call__(self, request):
+        if iscoroutinefunction(self):
+            return self._acall(request)
+        request.request_id = request_id_from(request.headers.get("X-Request-ID"))
+        token = request_id_set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+    async def _acall(self, request):
+        request.request_id = request_id_from(request.headers.get("X-Request-ID"))
+        token = request_id_set(request.request_id)
+        try:
+            response = await self.get_response(request)
+        finally:
+            request_id_reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response

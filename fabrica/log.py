@@ -1,0 +1,57 @@
+"""Structured logs: one JSON object per line, each carrying the id of the request that caused it.
+
+The id comes from the ``X-Request-ID`` header of a trusted proxy or is made up at the door
+(``fabrica.middleware.RequestIdMiddleware``); Celery carries it in the task's headers, so a
+page drawn in the worker logs the id of the click that asked for the book.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from contextvars import ContextVar, Token
+from datetime import UTC, datetime
+
+_request_id: ContextVar[str] = ContextVar("request_id", default="")
+VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def request_id_get() -> str:
+    return _request_id.get()
+
+
+def request_id_set(value: str) -> Token:
+    return _request_id.set(value)
+
+
+def request_id_reset(token: Token) -> None:
+    _request_id.reset(token)
+
+
+def request_id_from(header: str | None) -> str:
+    """The proxy's id when it looks like one, else a new one (a header must not forge log lines)."""
+    if header and VALID_ID.match(header):
+        return header
+    return uuid.uuid4().hex
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = _request_id.get() or "-"
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", "-"),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)

@@ -238,9 +238,7 @@ def test_a_slow_answer_times_out_quickly_and_once(gemini_stub):
     error = provider_failure(lambda: _writer(gemini_stub, timeout=0.5).generate_story(_story_request()))
 
     assert (error.code, error.transient) == ("timeout", True)
-    assert (
-        time.monotonic() - started < gemini_stub.slow_seconds
-    )  # cut off before the stub answered
+    assert time.monotonic() - started < gemini_stub.slow_seconds  # cut off before the stub answered
     assert len(gemini_stub.requests) == 1
 
 

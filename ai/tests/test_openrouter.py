@@ -256,9 +256,7 @@ def test_a_slow_answer_times_out_quickly_and_once(openrouter_stub):
     error = provider_failure(lambda: _writer(openrouter_stub, timeout=0.5).generate_story(_story_request()))
 
     assert (error.code, error.transient) == ("timeout", True)
-    assert (
-        time.monotonic() - started < openrouter_stub.slow_seconds
-    )  # cut off before the stub answered
+    assert time.monotonic() - started < openrouter_stub.slow_seconds  # cut off before the stub answered
     assert len(openrouter_stub.requests) == 1
 
 

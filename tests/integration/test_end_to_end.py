@@ -99,14 +99,17 @@ def test_another_parents_book_answers_404_everywhere(stack, parents_book, other_
         assert refused.value.response.status_code == 403
 
 
-def test_the_polling_fallback_gets_only_the_progress_fragment(stack, parent, parents_book):
+def test_the_polling_fallback_that_finds_the_book_finished_swaps_in_the_whole_page(
+    stack, parent, parents_book
+):
+    """Polling a finished book answers with the page body and tells HTMX to put it in #main."""
     response = parent.get(
         f"{stack.base_url}/books/{parents_book}/", headers={"HX-Request": "true"}, timeout=10
     )
 
     assert response.status_code == 200
-    assert 'id="progress"' in response.text
-    assert "<html" not in response.text.lower()
+    assert (response.headers["HX-Retarget"], response.headers["HX-Reselect"]) == ("#main", "#main")
+    assert 'id="main"' in response.text and 'id="progress"' in response.text
 
 
 def test_a_socket_stays_open_through_a_quiet_spell(stack, parent, parents_book):

@@ -23,9 +23,10 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-DB_NAME = "fabrica_integration"
+# Two runs at once (say, two developers' checkouts) can each pick their own database and Redis db.
+DB_NAME = os.environ.get("INTEGRATION_DB_NAME", "fabrica_integration")
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('INTEGRATION_REDIS_DB', '15')}"
 DEMO_EMAIL = "demo@fabrica.local"
 DEMO_PASSWORD = "colorir-2026"
 STARTUP_SECONDS = 30

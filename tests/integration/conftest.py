@@ -1,7 +1,8 @@
 """The real stack for the integration suite: PostgreSQL, Redis, a Celery worker and uvicorn.
 
 Nothing here uses pytest-django's test database: the site runs in subprocesses
-against a throwaway ``fabrica_integration`` database and Redis db 15.
+against a throwaway ``fabrica_integration`` database and Redis db 15
+(``INTEGRATION_DB_NAME`` / ``INTEGRATION_REDIS_DB`` choose others).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 # Two runs at once (say, two developers' checkouts) can each pick their own database and Redis db.
 DB_NAME = os.environ.get("INTEGRATION_DB_NAME", "fabrica_integration")
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('INTEGRATION_REDIS_DB', '15')}"
+REDIS_DB = int(os.environ.get("INTEGRATION_REDIS_DB", "15"))
+REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 DEMO_EMAIL = "demo@fabrica.local"
 DEMO_PASSWORD = "colorir-2026"
 STARTUP_SECONDS = 30
@@ -107,7 +109,7 @@ def services():
     except psycopg.Error as exc:
         problems.append(f"PostgreSQL: {exc}".strip())
     try:
-        redis.Redis(host="127.0.0.1", port=6379, db=15, socket_connect_timeout=3).ping()
+        redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB, socket_connect_timeout=3).ping()
     except redis.RedisError as exc:
         problems.append(f"Redis: {exc}")
     if problems:
@@ -128,7 +130,7 @@ def integration_db(services):
             if create:
                 conn.execute(f"CREATE DATABASE {DB_NAME}")
 
-    cache = redis.Redis(host="127.0.0.1", port=6379, db=15)
+    cache = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB)
     drop_and_maybe_create(create=True)
     cache.flushdb()
     yield DATABASE_URL

@@ -84,6 +84,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.SET_NULL, related_name="users")
     max_concurrent_books_override = models.PositiveSmallIntegerField(null=True, blank=True)
     daily_requests_override = models.PositiveIntegerField(null=True, blank=True)
+    # Consent (LGPD/GDPR): both off until the user turns them on in their settings.
+    marketing_consent = models.BooleanField(_("news and tips by email"), default=False)
+    analytics_consent = models.BooleanField(_("anonymous usage statistics"), default=False)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

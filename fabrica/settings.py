@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "exports",
     "gamification",
     "api",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from exports.storage import select_exports_storage
 
 
 class Tier(models.Model):
@@ -155,3 +159,55 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class DataExportQuerySet(models.QuerySet):
+    def running(self) -> DataExportQuerySet:
+        return self.filter(status__in=[DataExport.Status.PENDING, DataExport.Status.BUILDING])
+
+    def expired(self, now=None) -> DataExportQuerySet:
+        return self.filter(expires_at__lt=now or timezone.now())
+
+
+class DataExport(models.Model):
+    """One "download my data" archive (LGPD/GDPR): a ZIP of everything the user has here, for a while."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        BUILDING = "building", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # The private storage of built files: never at a public URL, downloads go through the owner check.
+    file = models.FileField(upload_to="data-exports/", storage=select_exports_storage, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = DataExportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("data export")
+        indexes = [models.Index(fields=["user", "-created_at"], name="dataexport_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.get_status_display()} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.BUILDING)
+
+    @property
+    def is_downloadable(self) -> bool:
+        return (
+            self.status == self.Status.READY
+            and bool(self.file)
+            and (self.expires_at is None or self.expires_at > timezone.now())
+        )

@@ -280,6 +280,8 @@ AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
 EXPORT_DOWNLOAD_URL_SECONDS = envint("EXPORT_DOWNLOAD_URL_SECONDS", 300)
 EXPORT_TTL_DAYS = envint("EXPORT_TTL_DAYS", 30)
 EXPORT_MAX_BYTES = envint("EXPORT_MAX_BYTES", 100 * 1024 * 1024)
+# "Download my data" archives (LGPD/GDPR): the link works this many days, then the file is deleted.
+DATA_EXPORT_TTL_DAYS = envint("DATA_EXPORT_TTL_DAYS", 7)
 if AWS_STORAGE_BUCKET_NAME:
     S3_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "gamification",
     "api",
     "audit",
+    "analytics",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -383,6 +385,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 # --- end of REST API settings ------------------------------------------------------
+
+# --- Audit, analytics, staff MFA (owned by audit/ and analytics/) ------------------
+# Staff open the admin only with a second factor (allauth.mfa TOTP); off in development.
+STAFF_REQUIRE_MFA = envbool("STAFF_REQUIRE_MFA", not DEBUG)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Fábrica de Livros"
+# Raw analytics events older than this are deleted by `cleanup` (the daily totals stay).
+ANALYTICS_RETENTION_DAYS = envint("ANALYTICS_RETENTION_DAYS", 365)
+# --- end of audit settings ---------------------------------------------------------
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)

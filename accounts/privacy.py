@@ -1,0 +1,314 @@
+"""The user's own data (LGPD/GDPR): consents, "download my data" and "delete my account".
+
+Files are always removed through their storage (local disk or S3), and only once the
+transaction that removed their rows has committed, so a rollback never leaves rows whose
+files are gone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import zipfile
+from datetime import datetime, timedelta
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.files import File
+from django.core.files.storage import Storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import ApiToken, DataExport, User
+from accounts.privacy_data import ArchiveFile, owner_field, user_data_collect, webhook_model
+from audit.services import audit_record
+from books.models import Book, Page, ShareLink
+from exports.models import Export
+from fabrica.errors import ApplicationError
+from gamification.models import UserBadge, XPEvent
+
+logger = logging.getLogger(__name__)
+
+UNEXPECTED_ERROR = gettext_lazy(
+    "We could not prepare your data this time. Please try again in a few minutes."
+)
+# A build still "running" after this long died with its worker; it no longer blocks a new one.
+STALE_AFTER = timedelta(hours=1)
+
+
+class DataExportBusy(ApplicationError):
+    code = "data_export_running"
+    status_code = 409
+
+
+# --- Consents -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consents_update(*, user: User, marketing: bool | None = None, analytics: bool | None = None) -> User:
+    """Turn the marketing-email and analytics consents on or off; ``None`` leaves one as it is."""
+    changes = {
+        name: value
+        for name, value in (("marketing_consent", marketing), ("analytics_consent", analytics))
+        if value is not None
+    }
+    if changes:
+        User.objects.filter(pk=user.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(user, name, value)
+    return user
+
+
+# --- Download my data ---------------------------------------------------------------------------
+
+
+def data_export_latest(*, user: User) -> DataExport | None:
+    return DataExport.objects.filter(user=user).first()
+
+
+@transaction.atomic
+def data_export_request(*, user: User) -> DataExport:
+    """Start building a new archive; one at a time per user (``DataExportBusy`` otherwise)."""
+    User.objects.select_for_update().filter(pk=user.pk).first()  # two clicks at once make one archive
+    now = timezone.now()
+    DataExport.objects.running().filter(user=user, created_at__lt=now - STALE_AFTER).update(
+        status=DataExport.Status.FAILED, error=UNEXPECTED_ERROR, finished_at=now
+    )
+    if DataExport.objects.running().filter(user=user).exists():
+        raise DataExportBusy(_("Your data is already being prepared. It will be ready in a moment."))
+    export = DataExport.objects.create(user=user)
+    from accounts.tasks import data_export_build
+
+    transaction.on_commit(lambda: data_export_build.delay(str(export.id)))
+    logger.info("data_export.requested %s", export.id)
+    return export
+
+
+def data_export_build(*, data_export_id) -> DataExport | None:
+    """Write the ZIP and mark the export ready. Safe to run twice: only a claimed export is built."""
+    if not _claim(data_export_id):
+        return None
+    export = DataExport.objects.select_related("user").get(id=data_export_id)
+    collected = user_data_collect(user=export.user)
+    with tempfile.TemporaryFile() as archive:
+        missing = _zip_write(archive, data=collected.data, files=collected.files)
+        archive.seek(0, 2)
+        size = archive.tell()
+        archive.seek(0)
+        export.file.save(f"{export.user_id}/{export.id}.zip", File(archive), save=False)
+    return _ready(export, size=size, missing=missing)
+
+
+def _claim(data_export_id) -> bool:
+    pending = Q(status=DataExport.Status.PENDING)
+    abandoned = Q(status=DataExport.Status.BUILDING, started_at__lt=timezone.now() - STALE_AFTER)
+    claimed = DataExport.objects.filter(pending | abandoned, id=data_export_id).update(
+        status=DataExport.Status.BUILDING, started_at=timezone.now()
+    )
+    return claimed == 1
+
+
+def _zip_write(archive, *, data: dict, files: list[ArchiveFile]) -> list[str]:
+    """data.json, README.txt and every file; returns the paths whose file could not be read."""
+    missing = []
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for item in files:
+            try:
+                with item.storage.open(item.name, "rb") as source, zf.open(item.path, "w") as target:
+                    shutil.copyfileobj(source, target, 1024 * 1024)
+            except FileNotFoundError:
+                missing.append(item.path)
+        data["missing_files"] = missing
+        zf.writestr("data.json", json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
+        zf.writestr("README.txt", _readme())
+    return missing
+
+
+def _readme() -> str:
+    return "\n".join(
+        [
+            _("Your data from Fábrica de Livros"),
+            "",
+            _("data.json: your profile and consents, your books with their pages (text and picture "
+              "descriptions), your XP, badges and missions, API tokens (names only), webhooks, "
+              "share links and files you asked for."),
+            _("books/: one folder per book with its cover, its pages and the PDFs that were made."),
+            "",
+        ]
+    )  # fmt: skip
+
+
+def _ready(export: DataExport, *, size: int, missing: list[str]) -> DataExport | None:
+    now = timezone.now()
+    with transaction.atomic():
+        updated = DataExport.objects.filter(id=export.id, status=DataExport.Status.BUILDING).update(
+            status=DataExport.Status.READY,
+            file=export.file.name,
+            size_bytes=size,
+            error="",
+            finished_at=now,
+            expires_at=now + timedelta(days=settings.DATA_EXPORT_TTL_DAYS),
+        )
+        if not updated:
+            # The account was deleted (or the row cleaned up) while this was being written.
+            stored = (export.file.storage, export.file.name)
+            transaction.on_commit(lambda: _files_delete([stored]))
+            return None
+        older = list(DataExport.objects.filter(user_id=export.user_id).exclude(id=export.id))
+        _data_exports_delete(older)
+    logger.info("data_export.ready %s (%s bytes, %s missing files)", export.id, size, len(missing))
+    export.refresh_from_db()
+    return export
+
+
+def data_export_fail(*, data_export_id, message: str) -> None:
+    """Stop a build with a message for the user; they can ask again."""
+    DataExport.objects.filter(id=data_export_id).exclude(status=DataExport.Status.READY).update(
+        status=DataExport.Status.FAILED, error=str(message)[:300], finished_at=timezone.now()
+    )
+
+
+def data_exports_cleanup(*, now: datetime | None = None) -> int:
+    """Delete "download my data" archives whose link has expired, and old failed attempts.
+
+    Removes each file from its storage (local disk or S3) once its row is gone; safe to run
+    from several processes at once. Returns how many exports were deleted. Meant for the
+    ``cleanup`` management command and the periodic cleanup job.
+    """
+    now = now or timezone.now()
+    old_failure = Q(
+        status=DataExport.Status.FAILED, created_at__lt=now - timedelta(days=settings.DATA_EXPORT_TTL_DAYS)
+    )
+    with transaction.atomic():
+        rows = list(
+            DataExport.objects.filter(Q(expires_at__lt=now) | old_failure)
+            .select_for_update(skip_locked=True)
+            .only("id", "file")
+        )
+        _data_exports_delete(rows)
+    if rows:
+        logger.info("data_export.cleanup deleted %s", len(rows))
+    return len(rows)
+
+
+def _data_exports_delete(rows: list[DataExport]) -> None:
+    storage = DataExport._meta.get_field("file").storage
+    files = [(storage, row.file.name) for row in rows if row.file]
+    DataExport.objects.filter(id__in=[row.id for row in rows]).delete()
+    transaction.on_commit(lambda: _files_delete(files))
+
+
+# --- Delete my account --------------------------------------------------------------------------
+
+
+def deleted_user_label(user_id) -> str:
+    """How the audit log names a deleted account: stable, but not the person."""
+    return "deleted-user-" + hashlib.sha256(str(user_id).encode()).hexdigest()[:12]
+
+
+@transaction.atomic
+def account_delete(*, user: User, request: HttpRequest | None = None) -> dict[str, int]:
+    """Delete the account and everything in it, sign it out everywhere, keep an anonymous audit entry.
+
+    Returns the counts written to the audit log. The caller has already confirmed the
+    password (or email); the files go once the transaction commits.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user_id = user.pk
+    files = _account_files(user)
+    counts = _account_counts(user)
+    counts["files"] = len(files)
+    session_keys = _session_keys(user)
+    webhooks = webhook_model()
+    if webhooks is not None:
+        webhooks.objects.filter(**{owner_field(webhooks): user}).delete()
+    DataExport.objects.filter(user=user).delete()
+    Book.objects.filter(owner=user).delete()  # pages, exports and share links go with their book
+    user.delete()  # tokens, XP, badges, missions, friends and generation requests go with it
+    counts["sessions"] = Session.objects.filter(session_key__in=session_keys).delete()[0]
+    audit_record(
+        "account.deleted",
+        request=request,
+        actor=None,
+        actor_label=deleted_user_label(user_id),
+        details=counts,
+    )
+    transaction.on_commit(lambda: _files_delete(files))
+    logger.info("account.deleted %s (%s files)", deleted_user_label(user_id), len(files))
+    return counts
+
+
+def _account_counts(user: User) -> dict[str, int]:
+    books = Book.objects.filter(owner=user)
+    webhooks = webhook_model()
+    return {
+        "books": books.count(),
+        "pages": Page.objects.filter(book__in=books).count(),
+        "exports": Export.objects.filter(book__in=books).count(),
+        "share_links": ShareLink.objects.filter(book__in=books).count(),
+        "api_tokens": ApiToken.objects.filter(user=user).count(),
+        "webhooks": webhooks.objects.filter(**{owner_field(webhooks): user}).count() if webhooks else 0,
+        "data_exports": DataExport.objects.filter(user=user).count(),
+        "xp_events": XPEvent.objects.filter(user=user).count(),
+        "badges": UserBadge.objects.filter(user=user).count(),
+    }
+
+
+def _account_files(user: User) -> list[tuple[Storage, str]]:
+    """Every stored file of the account, plus whatever else sits in its books' own folders."""
+    files: list[tuple[Storage, str]] = []
+    book_storage = Book._meta.get_field("cover_image").storage
+    export_storage = Export._meta.get_field("file").storage
+    books = Book.objects.filter(owner=user)
+    for book_id, cover in books.values_list("id", "cover_image"):
+        files += [(book_storage, cover)] if cover else []
+        files += _folder_files(book_storage, f"books/{book_id}")
+    for image, thumbnail in Page.objects.filter(book__in=books).values_list("image", "thumbnail"):
+        files += [(book_storage, name) for name in (image, thumbnail) if name]
+    for name in Export.objects.filter(book__in=books).exclude(file="").values_list("file", flat=True):
+        files.append((export_storage, name))
+    data_storage = DataExport._meta.get_field("file").storage
+    for name in DataExport.objects.filter(user=user).exclude(file="").values_list("file", flat=True):
+        files.append((data_storage, name))
+    return list(dict.fromkeys(files))
+
+
+def _folder_files(storage: Storage, folder: str) -> list[tuple[Storage, str]]:
+    try:
+        _dirs, names = storage.listdir(folder)
+    except (FileNotFoundError, NotImplementedError):
+        return []
+    return [(storage, f"{folder}/{name}") for name in names]
+
+
+def _session_keys(user: User) -> list[str]:
+    """The keys of every database session signed in as this user (all their browsers and devices)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class") or store.get_model_class() is not Session:
+        logger.warning(
+            "sessions are not in the database (%s): cannot sign out everywhere", settings.SESSION_ENGINE
+        )
+        return []
+    user_id = str(user.pk)
+    keys = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000):
+        if str(session.get_decoded().get("_auth_user_id")) == user_id:
+            keys.append(session.session_key)
+    return keys
+
+
+def _files_delete(files: list[tuple[Storage, str]]) -> None:
+    for storage, name in files:
+        try:
+            storage.delete(name)
+        except Exception:  # one file left behind must not undo a deletion the user asked for
+            logger.exception("could not delete %s", name)

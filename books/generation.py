@@ -28,6 +28,7 @@ from books.models import Book, GenerationJob, Page
 from books.progress import progress_notify
 from fabrica import metrics
 from gamification.services import on_book_generated, on_page_regenerated
+from webhooks.events import event_emit
 
 logger = logging.getLogger(__name__)
 
@@ -347,6 +348,7 @@ def _book_mark_generated(*, book_id, job_id: int) -> None:
     )
     if generated:
         metrics.book_generated(seconds=(now - started).total_seconds() if started else None)
+        event_emit(type="book.generated", resource_id=book_id)
     GenerationJob.objects.filter(id=job_id).update(
         status=GenerationJob.Status.SUCCEEDED, step=GenerationJob.Step.DONE, finished_at=now
     )
@@ -418,6 +420,7 @@ def book_fail(*, book_id, message: str) -> bool:
     if not failed:
         return False
     metrics.book_failed()
+    event_emit(type="book.failed", resource_id=book_id)
     GenerationJob.objects.filter(
         book_id=book_id,
         kind=GenerationJob.Kind.BOOK,

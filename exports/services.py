@@ -27,6 +27,7 @@ from exports.options import FILE_TYPES, ExportOptions, export_options
 from exports.selectors import book_content_hash
 from fabrica.errors import ApplicationError
 from gamification.services import on_pdf_downloaded
+from webhooks.events import event_emit
 
 logger = logging.getLogger(__name__)
 
@@ -177,6 +178,7 @@ def _export_save(*, export: Export, data: bytes) -> Export:
     )
     export.refresh_from_db()
     logger.info("export.ready %s %s (%s bytes)", export.format, export.id, export.size_bytes)
+    event_emit(type="export.ready", resource_id=export.id)
     transaction.on_commit(lambda: progress_notify(export.book_id))
     return export
 

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "gamification",
     "api",
     "audit",
+    "webhooks",
     "analytics",
     "allauth.mfa",
 ]
@@ -385,6 +386,21 @@ SPECTACULAR_SETTINGS = {
     },
 }
 # --- end of REST API settings ------------------------------------------------------
+
+# --- Webhooks (owned by webhooks/) -------------------------------------------------
+# Receivers must be public HTTPS addresses; private, loopback and link-local ones are allowed only
+# with WEBHOOKS_ALLOW_PRIVATE (on with DEBUG, so a receiver on 127.0.0.1 works in development).
+WEBHOOKS_ALLOW_PRIVATE = envbool("WEBHOOKS_ALLOW_PRIVATE", DEBUG)
+WEBHOOKS_CONNECT_TIMEOUT = envfloat("WEBHOOKS_CONNECT_TIMEOUT", 5.0)
+WEBHOOKS_READ_TIMEOUT = envfloat("WEBHOOKS_READ_TIMEOUT", 10.0)
+# Attempts per event; the wait after attempt n is BASE * 2^(n-1) seconds, at most MAX.
+WEBHOOKS_MAX_ATTEMPTS = envint("WEBHOOKS_MAX_ATTEMPTS", 6)
+WEBHOOKS_RETRY_BASE_SECONDS = envfloat("WEBHOOKS_RETRY_BASE_SECONDS", 30.0)
+WEBHOOKS_RETRY_MAX_SECONDS = envfloat("WEBHOOKS_RETRY_MAX_SECONDS", 1800.0)
+# Events in a row whose every attempt failed before the webhook is turned off.
+WEBHOOKS_DISABLE_AFTER_FAILURES = envint("WEBHOOKS_DISABLE_AFTER_FAILURES", 5)
+WEBHOOKS_MAX_PER_USER = envint("WEBHOOKS_MAX_PER_USER", 10)
+# --- end of webhooks settings --------------------------------------------------------
 
 # --- Audit, analytics, staff MFA (owned by audit/ and analytics/) ------------------
 # Staff open the admin only with a second factor (allauth.mfa TOTP); off in development.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("books/", include("books.urls")),
     path("books/", include("exports.urls")),
     path("me/", include("accounts.urls")),
+    path("me/webhooks/", include("webhooks.urls")),
     path("", include("gamification.urls")),
     path("s/", include("books.urls_share")),
     path("api/", include("api.urls_root")),

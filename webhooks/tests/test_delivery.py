@@ -1,0 +1,241 @@
+"""Deliveries to a real HTTP server on 127.0.0.1: signed, logged, retried, given up, turned off."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from webhooks.delivery import backoff_seconds, deliveries_resume, delivery_attempt
+from webhooks.events import delivery_queue, event_payload
+from webhooks.models import Webhook, WebhookDelivery
+from webhooks.tests.conftest import PUBLIC_IP, webhook_make
+from webhooks.tests.receiver import Answer
+from webhooks.verify import verify_fabrica_signature
+
+pytestmark = pytest.mark.django_db
+Outcome = WebhookDelivery.Outcome
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The (delivery id, countdown) of every task queued, instead of queueing it."""
+    calls: list[tuple[int, float]] = []
+    from webhooks.tasks import webhook_deliver
+
+    monkeypatch.setattr(
+        webhook_deliver, "apply_async", lambda args, countdown=0: calls.append((args[0], countdown))
+    )
+    return calls
+
+
+def _event(webhook: Webhook, django_capture_on_commit_callbacks, type="book.generated") -> WebhookDelivery:
+    with django_capture_on_commit_callbacks(execute=True):
+        return delivery_queue(webhook=webhook, payload=event_payload(type=type, data={"title": "Júlia"}))
+
+
+def _run_all(queued: list, capture) -> None:
+    """Send the queued attempts one after the other, as the worker would (retries included)."""
+    done = 0
+    while done < len(queued):
+        with capture(execute=True):
+            delivery_attempt(delivery_id=queued[done][0])
+        done += 1
+
+
+def test_a_delivery_is_a_signed_json_post_logged_with_its_answer(
+    owner, local_delivery, receiver, queued, django_capture_on_commit_callbacks
+):
+    receiver.plan(Answer(200, b"thanks " + b"x" * 2000))
+    webhook = webhook_make(owner=owner, url=receiver.url)
+    first = _event(webhook, django_capture_on_commit_callbacks)
+    assert queued == [(first.id, 0)]
+
+    row = delivery_attempt(delivery_id=first.id)
+
+    (request,) = receiver.received
+    headers = request.headers
+    assert request.path == "/hooks/fabrica"
+    assert verify_fabrica_signature(
+        webhook.secret, request.body, headers["X-Fabrica-Timestamp"], headers["X-Fabrica-Signature"]
+    )
+    body = json.loads(request.body)
+    assert body == first.payload
+    assert body["type"] == headers["X-Fabrica-Event"] == "book.generated"
+    assert body["id"] == headers["X-Fabrica-Event-Id"] == str(first.event_id)
+    assert body["data"] == {"title": "Júlia"}
+    assert headers["Content-Type"] == "application/json"
+    assert headers["User-Agent"].startswith("FabricaDeLivros-Webhooks/")
+    assert row.outcome == Outcome.SUCCEEDED and row.status_code == 200 and row.error == ""
+    assert row.duration_ms is not None and row.delivered_at is not None
+    assert row.response_excerpt.startswith("thanks ") and len(row.response_excerpt) == 500
+    webhook.refresh_from_db()
+    assert webhook.last_success_at is not None
+
+
+def test_a_500_is_retried_later_with_the_same_event_id_and_payload(
+    owner, local_delivery, receiver, queued, django_capture_on_commit_callbacks, settings
+):
+    settings.WEBHOOKS_RETRY_BASE_SECONDS = 30
+    receiver.plan(Answer(500, b"boom"), Answer(503), Answer(200))
+    webhook = webhook_make(owner=owner, url=receiver.url)
+    first = _event(webhook, django_capture_on_commit_callbacks)
+    _run_all(queued, django_capture_on_commit_callbacks)
+
+    assert [countdown for _id, countdown in queued] == [0, 30, 60]
+    attempts = list(WebhookDelivery.objects.order_by("attempt"))
+    assert [(a.attempt, a.outcome, a.status_code) for a in attempts] == [
+        (1, Outcome.RETRYING, 500), (2, Outcome.RETRYING, 503), (3, Outcome.SUCCEEDED, 200),
+    ]  # fmt: skip
+    assert attempts[0].response_excerpt == "boom" and "answered 500" in attempts[0].error
+    assert {str(a.event_id) for a in attempts} == {str(first.event_id)}
+    assert attempts[1].next_retry_at > attempts[0].created_at + timedelta(seconds=29)
+    ids = {r.headers["X-Fabrica-Event-Id"] for r in receiver.received}
+    assert ids == {str(first.event_id)} and len(receiver.received) == 3
+    assert len({r.body for r in receiver.received}) == 1
+
+
+def test_a_timeout_is_logged_and_retried(
+    owner, local_delivery, receiver, queued, django_capture_on_commit_callbacks, settings
+):
+    settings.WEBHOOKS_READ_TIMEOUT = 0.3
+    receiver.plan(Answer(200, delay=1.5), Answer(200))
+    webhook = webhook_make(owner=owner, url=receiver.url)
+    _event(webhook, django_capture_on_commit_callbacks)
+    _run_all(queued, django_capture_on_commit_callbacks)
+
+    first, second = WebhookDelivery.objects.order_by("attempt")
+    assert first.outcome == Outcome.RETRYING and first.status_code is None
+    assert "did not answer within" in first.error
+    assert second.outcome == Outcome.SUCCEEDED and second.event_id == first.event_id
+
+
+def test_redirects_are_not_followed(
+    owner, local_delivery, receiver, queued, django_capture_on_commit_callbacks
+):
+    receiver.plan(Answer(302, headers=(("Location", "http://127.0.0.1:9/elsewhere"),)))
+    webhook = webhook_make(owner=owner, url=receiver.url)
+    first = _event(webhook, django_capture_on_commit_callbacks)
+    row = delivery_attempt(delivery_id=first.id)
+    assert len(receiver.received) == 1
+    assert row.status_code == 302 and row.outcome == Outcome.RETRYING
+    assert "Redirects are not followed" in row.error
+
+
+def test_an_event_is_given_up_after_the_last_attempt_and_counts_against_the_webhook(
+    owner, local_delivery, receiver, queued, django_capture_on_commit_callbacks
+):
+    receiver.default = Answer(500)
+    webhook = webhook_make(owner=owner, url=receiver.url)
+    _event(webhook, django_capture_on_commit_callbacks)
+    _run_all(queued, django_capture_on_commit_callbacks)
+
+    outcomes = list(WebhookDelivery.objects.order_by("attempt").values_list("outcome", flat=True))
+    assert outcomes == [Outcome.RETRYING, Outcome.RETRYING, Outcome.FAILED]  # WEBHOOKS_MAX_ATTEMPTS = 3
+    webhook.refresh_from_db()
+    assert webhook.consecutive_failures == 1 and webhook.is_active
+
+
+def test_after_enough_failed_events_in_a_row_the_webhook_is_turned_off_with_a_notice(
+    owner, local_delivery, receiver, queued, django_capture_on_commit_callbacks, settings
+):
+    settings.WEBHOOKS_MAX_ATTEMPTS = 1
+    receiver.default = Answer(500)
+    webhook = webhook_make(owner=owner, url=receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):  # WEBHOOKS_DISABLE_AFTER_FAILURES = 2
+            delivery_attempt(delivery_id=_event(webhook, django_capture_on_commit_callbacks).id)
+
+    webhook.refresh_from_db()
+    assert not webhook.is_active and webhook.disabled_at is not None
+    assert "2 events in a row" in webhook.disabled_reason and "answered 500" in webhook.disabled_reason
+    (notice,) = mail.outbox
+    assert notice.to == [owner.email] and webhook.url in notice.body
+
+    later = _event(webhook, django_capture_on_commit_callbacks)
+    assert delivery_attempt(delivery_id=later.id).outcome == Outcome.FAILED
+    assert len(receiver.received) == 2  # nothing is sent to a webhook that is off
+
+
+def test_a_success_clears_the_count_of_failed_events(
+    owner, local_delivery, receiver, queued, django_capture_on_commit_callbacks, settings
+):
+    settings.WEBHOOKS_MAX_ATTEMPTS = 1
+    receiver.plan(Answer(500), Answer(200), Answer(500))
+    webhook = webhook_make(owner=owner, url=receiver.url)
+    for _ in range(3):
+        delivery_attempt(delivery_id=_event(webhook, django_capture_on_commit_callbacks).id)
+    webhook.refresh_from_db()
+    assert webhook.is_active and webhook.consecutive_failures == 1
+
+
+def test_a_task_that_runs_twice_sends_once(
+    owner, local_delivery, receiver, queued, django_capture_on_commit_callbacks
+):
+    webhook = webhook_make(owner=owner, url=receiver.url)
+    first = _event(webhook, django_capture_on_commit_callbacks)
+    assert delivery_attempt(delivery_id=first.id).outcome == Outcome.SUCCEEDED
+    assert delivery_attempt(delivery_id=first.id) is None
+    assert len(receiver.received) == 1
+
+
+def test_the_address_is_checked_again_at_delivery_time(
+    owner, settings, dns, receiver, queued, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    dns["hooks.example.com"] = [PUBLIC_IP]
+    webhook = webhook_make(owner=owner, url="https://hooks.example.com/hook")
+    dns["hooks.example.com"] = ["10.0.0.7"]  # the name now points inside the network
+    first = _event(webhook, django_capture_on_commit_callbacks)
+
+    row = delivery_attempt(delivery_id=first.id)
+    assert row.outcome == Outcome.FAILED and "10.0.0.7" in row.error
+    assert row.status_code is None and len(queued) == 1  # no retry: it is refused, not unlucky
+
+
+def test_the_connected_socket_is_checked_too(
+    owner, settings, dns, receiver, queued, django_capture_on_commit_callbacks
+):
+    """DNS rebinding: the check passes on one answer, the connection lands on another."""
+    settings.DEBUG = True
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    dns["127.0.0.1"] = [PUBLIC_IP]  # the check is told a public address; the socket connects to loopback
+    webhook = webhook_make(owner=owner, url=receiver.url)
+    first = _event(webhook, django_capture_on_commit_callbacks)
+
+    row = delivery_attempt(delivery_id=first.id)
+    assert row.outcome == Outcome.FAILED and "127.0.0.1" in row.error
+    assert receiver.received == []
+
+
+def test_backoff_doubles_from_the_base_up_to_the_cap(settings):
+    settings.WEBHOOKS_RETRY_BASE_SECONDS = 30
+    settings.WEBHOOKS_RETRY_MAX_SECONDS = 200
+    assert [backoff_seconds(n) for n in range(1, 6)] == [30, 60, 120, 200, 200]
+
+
+def test_lost_attempts_are_queued_again(
+    owner, local_delivery, monkeypatch, django_capture_on_commit_callbacks
+):
+    from webhooks.tasks import webhook_deliver
+
+    webhook = webhook_make(owner=owner, url="http://127.0.0.1:9/hook")
+    with django_capture_on_commit_callbacks(execute=False):
+        lost, stuck, fresh = (
+            delivery_queue(webhook=webhook, payload=event_payload(type="book.generated", data={}))
+            for _ in "abc"
+        )
+    long_ago = timezone.now() - timedelta(hours=1)
+    WebhookDelivery.objects.filter(id=lost.id).update(next_retry_at=long_ago)
+    WebhookDelivery.objects.filter(id=stuck.id).update(
+        outcome=Outcome.SENDING, next_retry_at=long_ago, delivered_at=long_ago
+    )
+    sent: list[int] = []
+    monkeypatch.setattr(webhook_deliver, "delay", sent.append)
+
+    assert deliveries_resume() == 2
+    assert sorted(sent) == sorted([lost.id, stuck.id])
+    assert WebhookDelivery.objects.get(id=stuck.id).outcome == Outcome.PENDING

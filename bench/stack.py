@@ -107,6 +107,7 @@ def stack_env(
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_HSTS_SECONDS": "0",
         "MEDIA_ROOT": str(tmp / "media"),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp / "prometheus"),
         "DJANGO_SETTINGS_MODULE": "fabrica.settings",
         "PYTHONUNBUFFERED": "1",
         "CELERY_TASK_ALWAYS_EAGER": "0",
@@ -170,17 +171,21 @@ def production_stack(
     log = tmp / "honcho.log"
     stack = ProductionStack(base_url=base_url, env=env, tmp=tmp, log=log)
     print(f"[stack] {db_name}, redis db {redis_db}, logs in {log}", flush=True)
-    subprocess.run(
+    # The Procfile's release step: migrate, the catalog, static files, translations.
+    release = subprocess.run(
         procfile_command("release"),
         shell=True,
         cwd=ROOT,
         env=env,
-        check=True,
         capture_output=True,
-        timeout=300,
+        text=True,
+        timeout=600,
     )
-    stack.manage("compile_translations")
-    stack.manage("collectstatic", "--noinput")
+    if release.returncode != 0:
+        _database(db_name, create=False)
+        raise RuntimeError(
+            f"the Procfile's release step failed:\n{release.stdout[-2000:]}{release.stderr[-4000:]}"
+        )
     command = [str(BIN / "honcho"), "start", "-f", "Procfile", "-p", str(port), "--no-colour", *PROCESSES]
     with log.open("wb") as out:
         honcho = subprocess.Popen(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from api import views_books, views_exports, views_me
+from api import views_books, views_exports, views_me, views_webhooks
 
 app_name = "api"
 
@@ -37,4 +37,11 @@ urlpatterns = [
     path("me/badges/", views_me.MyBadges.as_view(), name="my-badges"),
     path("me/missions/", views_me.MyMissions.as_view(), name="my-missions"),
     path("leaderboard/", views_me.Leaderboard.as_view(), name="leaderboard"),
+    path("webhooks/", views_webhooks.WebhookList.as_view(), name="webhook-list"),
+    path("webhooks/<int:webhook_id>/", views_webhooks.WebhookDetail.as_view(), name="webhook-detail"),
+    path(
+        "webhooks/<int:webhook_id>/deliveries/",
+        views_webhooks.WebhookDeliveries.as_view(),
+        name="webhook-deliveries",
+    ),
 ]

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_noop
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from accounts.models import Tier
+from ai.models import PromptTemplate
+from ai.prompts import DEFAULTS as PROMPT_DEFAULTS
 from books.models import Style
 from gamification.catalog import gamification_seed
 
@@ -58,6 +60,13 @@ PERIODIC_TASKS = [
     {"name": "books: empty the trash", "task": "books.tasks.books_trash_purge", "every": 3600},
     # Publishes the coming days' and weeks' missions (time zones reach midnight every 15 to 60 minutes).
     {"name": "gamification: rotate missions", "task": "gamification.tasks.missions_rotate", "every": 900},
+    # Yesterday's final analytics totals and today's so far, for the admin dashboard.
+    {"name": "analytics: daily totals", "task": "analytics.tasks.analytics_daily", "every": 3600},
+    # Books with no progress for books.maintenance.STUCK_AFTER (2 minutes) get their lost work queued again.
+    {"name": "books: resume stuck generations", "task": "books.tasks.books_resume_stuck", "every": 120},
+    # The same as `manage.py cleanup`: share links, old analytics, "download my data" files, and
+    # a second pass over exports and the trash, which also have their own hourly schedules.
+    {"name": "cleanup: delete what has expired", "task": "books.tasks.cleanup", "every": 86400},
 ]
 
 
@@ -114,8 +123,35 @@ def _style_samples_draw() -> list[str]:
     return report
 
 
+PROMPT_SEED_NOTE = "Built-in default, seeded by seed_catalog"
+
+
+def prompt_templates_seed() -> list[str]:
+    """A first version of each prompt template, so staff see and edit the text in the admin.
+
+    A template staff have edited (any version not written here) is never touched. Only a
+    seeded version that the built-in default has since moved past gets a newer seeded
+    version, so a release's better prompt is not hidden behind an old copy of itself.
+    """
+    report = []
+    for name, body in PROMPT_DEFAULTS.items():
+        latest = PromptTemplate.objects.filter(name=name).order_by("-version").first()
+        if latest is None:
+            PromptTemplate.objects.create(name=name, body=body, notes=PROMPT_SEED_NOTE)
+            report.append(f"created prompt template {name}")
+        elif latest.notes == PROMPT_SEED_NOTE and latest.created_by_id is None and latest.body != body:
+            PromptTemplate.objects.create(
+                name=name, body=body, notes=PROMPT_SEED_NOTE, is_active=latest.is_active
+            )
+            report.append(f"updated prompt template {name} to the new built-in default")
+        else:
+            report.append(f"kept    prompt template {name}")
+    return report
+
+
 @transaction.atomic
-def catalog_seed() -> list[str]:
+def catalog_seed(*, prompt_templates: bool = False) -> list[str]:
+    """The built-in catalog. Prompt templates are opt-in: without rows, the built-in defaults apply."""
     report = []
     for order, style in enumerate(STYLES):
         _, created = Style.objects.get_or_create(slug=style["slug"], defaults={**style, "sort_order": order})
@@ -126,4 +162,6 @@ def catalog_seed() -> list[str]:
         )
         Tier.objects.filter(id=tier.id).update(is_default=True)
         report.append(f"{'created' if created else 'marked '} default tier {tier.name}")
+    if prompt_templates:
+        report += prompt_templates_seed()
     return report + _style_samples_draw() + gamification_seed() + _periodic_tasks_register()

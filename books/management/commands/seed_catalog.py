@@ -4,9 +4,16 @@ from books.catalog import catalog_seed
 
 
 class Command(BaseCommand):
-    help = "Create or update the built-in catalog (styles, default tier). Safe to run again."
+    help = (
+        "Create what the site needs to start: styles and their sample pictures, the default tier, "
+        "badges, missions, prompt templates and the periodic tasks. Safe to run again: what exists "
+        "is kept as staff left it."
+    )
 
     def handle(self, *args, **options):
-        for line in catalog_seed():
+        report = catalog_seed(prompt_templates=True)
+        for line in report:
             self.stdout.write(line)
-        self.stdout.write(self.style.SUCCESS("Catalog is up to date."))
+        created = sum(not line.startswith("kept") for line in report)
+        summary = f"{created} item(s) created or updated." if created else "Nothing to change."
+        self.stdout.write(self.style.SUCCESS(f"Catalog is up to date. {summary}"))

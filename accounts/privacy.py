@@ -233,8 +233,9 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> dict[st
         webhooks.objects.filter(**{owner_field(webhooks): user}).delete()
     DataExport.objects.filter(user=user).delete()
     Book.objects.filter(owner=user).delete()  # pages, exports and share links go with their book
-    user.delete()  # tokens, XP, badges, missions, friends and generation requests go with it
     counts["sessions"] = Session.objects.filter(session_key__in=session_keys).delete()[0]
+    # Written before the user row goes: audit_record links the request's user, and deleting the
+    # user then empties that link (SET_NULL), leaving only the anonymous label.
     audit_record(
         "account.deleted",
         request=request,
@@ -242,6 +243,7 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> dict[st
         actor_label=deleted_user_label(user_id),
         details=counts,
     )
+    user.delete()  # tokens, XP, badges, missions, friends and generation requests go with it
     transaction.on_commit(lambda: _files_delete(files))
     logger.info("account.deleted %s (%s files)", deleted_user_label(user_id), len(files))
     return counts

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -108,7 +108,9 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         account_delete(user=request.user, request=request)
-        logout(request)
+        # Not logout(): its signal would write a sign-out to the audit log under the deleted email.
+        request.session.flush()
+        request.user = AnonymousUser()
         messages.success(request, _("Your account and everything in it were deleted. Goodbye!"))
         return redirect("home")
     status = 400 if request.method == "POST" else 200

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from ai.circuit import circuit_reset, circuit_state
 from ai.models import AICall, PromptTemplate, ProviderSetting
@@ -17,9 +19,11 @@ class ProviderSettingForm(forms.ModelForm):
     api_key = forms.CharField(
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Stored encrypted. Leave empty to keep the current key. A key in the environment wins.",
+        help_text=gettext_lazy(
+            "Stored encrypted. Leave empty to keep the current key. A key in the environment wins."
+        ),
     )
-    clear_api_key = forms.BooleanField(required=False, label="Remove the stored key")
+    clear_api_key = forms.BooleanField(required=False, label=gettext_lazy("Remove the stored key"))
 
     class Meta:
         model = ProviderSetting
@@ -57,20 +61,24 @@ class ProviderSettingAdmin(admin.ModelAdmin):
     list_filter = ["capability", "enabled"]
     actions = ["close_circuits"]
 
-    @admin.display(description="API key", boolean=True)
+    @admin.display(description=gettext_lazy("API key"), boolean=True)
     def key(self, obj: ProviderSetting) -> bool:
         return obj.has_api_key
 
-    @admin.display(description="Circuit")
+    @admin.display(description=gettext_lazy("Circuit"))
     def circuit(self, obj: ProviderSetting) -> str:
         state = circuit_state(obj.provider, obj.capability)
         return f"{state.state} ({state.failures} failures)" if state.failures else state.state
 
-    @admin.action(description="Close the circuit (let calls through again)")
+    @admin.action(description=gettext_lazy("Close the circuit (let calls through again)"))
     def close_circuits(self, request, queryset) -> None:
         for setting in queryset:
             circuit_reset(setting.provider, setting.capability)
-        self.message_user(request, f"Closed {queryset.count()} circuit(s).")
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("Closed %(count)s circuit.", "Closed %(count)s circuits.", count) % {"count": count},
+        )
 
 
 @admin.register(PromptTemplate)
@@ -89,14 +97,14 @@ class PromptTemplateAdmin(admin.ModelAdmin):
         "created_by",
     ]
 
-    @admin.display(description="Placeholders you can use")
+    @admin.display(description=gettext_lazy("Placeholders you can use"))
     def placeholders(self, obj: PromptTemplate) -> str:
         names = PLACEHOLDERS.get(obj.name) if obj and obj.name else None
         if not names:
-            return "Choose a template name and save to see its placeholders."
+            return _("Choose a template name and save to see its placeholders.")
         return ", ".join(f"{{{name}}}" for name in sorted(names))
 
-    @admin.display(description="Built-in default")
+    @admin.display(description=gettext_lazy("Built-in default"))
     def built_in_default(self, obj: PromptTemplate) -> str:
         return DEFAULTS.get(obj.name, "") if obj and obj.name else ""
 

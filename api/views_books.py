@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from api.serializers import (
     BookDetailSerializer,
     BookSerializer,
     BookUpdateSerializer,
+    ErrorSerializer,
     RegenerateSerializer,
     StyleSerializer,
 )
@@ -29,6 +30,13 @@ from books.errors import BookInvalid
 from books.models import Book, Page, Style
 from books.selectors import DEFAULT_SORT, SORTS, book_list_for, trash_for
 from books.services import book_create, book_update_characters
+from books.submissions import (
+    submission_claim,
+    submission_complete,
+    submission_fingerprint,
+    submission_key_check,
+    submission_release,
+)
 from books.trash import book_restore, book_trash
 
 MAX_PAGE_NUMBER = 1000
@@ -72,6 +80,18 @@ class BookListQuery(serializers.Serializer):
     ordering = serializers.ChoiceField(list(SORTS), required=False, default=DEFAULT_SORT)
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any unique string up to 255 characters (a UUID is fine), kept 24 hours per user. "
+        "A retry with the same key and body returns the first book; with another body, 422."
+    ),
+)
+
+
 class BookList(generics.ListAPIView):
     serializer_class = BookSerializer
 
@@ -101,18 +121,48 @@ class BookList(generics.ListAPIView):
 
     @extend_schema(
         summary="Make a book",
-        description="The book is drawn in the background: follow `Location` (or the WebSocket) for progress.",
+        description=(
+            "The book is drawn in the background: follow `Location` (or the WebSocket) for progress. "
+            "Send an `Idempotency-Key` to retry safely: the same key with the same body answers with "
+            "the book the first request made (header `Idempotent-Replayed: true`) instead of a new one."
+        ),
         request=BookCreateSerializer,
-        responses={202: BookDetailSerializer, **error_responses(400, 413)},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            202: BookDetailSerializer,
+            **error_responses(400, 409, 413),
+            422: OpenApiResponse(
+                ErrorSerializer, description="This `Idempotency-Key` was already used with another body."
+            ),
+        },
     )
     def post(self, request):
         data = BookCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        book = book_create(owner=request.user, **data.validated_data)
-        location = request.build_absolute_uri(reverse("api:book-detail", args=[book.id]))
-        return Response(
-            _detail(request, book), status=status.HTTP_202_ACCEPTED, headers={"Location": location}
-        )
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return _created(request, book_create(owner=request.user, **data.validated_data))
+        key = submission_key_check(key)
+        fingerprint = submission_fingerprint(data.validated_data)
+        first = submission_claim(user=request.user, scope="api", key=key, fingerprint=fingerprint)
+        if first is not None:
+            book = get_object_or_404(Book.objects.visible_to(request.user), id=first.book_id)
+            return _created(request, book, replayed=True)
+        try:
+            book = book_create(owner=request.user, **data.validated_data)
+        except BaseException:
+            submission_release(user=request.user, scope="api", key=key)
+            raise
+        submission_complete(user=request.user, scope="api", key=key, fingerprint=fingerprint, book_id=book.id)
+        return _created(request, book)
+
+
+def _created(request, book: Book, *, replayed: bool = False) -> Response:
+    location = request.build_absolute_uri(reverse("api:book-detail", args=[book.id]))
+    headers = {"Location": location}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(_detail(request, book), status=status.HTTP_202_ACCEPTED, headers=headers)
 
 
 class BookDetail(APIView):

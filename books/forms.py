@@ -80,6 +80,9 @@ class BookForm(forms.Form):
         error_messages={"empty": _("This file is empty. Choose the file with your story, or paste it.")},
     )
 
+    # One per form shown: the same form sent twice (a double click) makes one book (books.submissions).
+    submit_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["style"].choices = [(s.slug, s.name) for s in Style.objects.filter(is_active=True)]
@@ -103,7 +106,11 @@ class BookForm(forms.Form):
 
     def book_fields(self) -> dict:
         """The cleaned values ``book_create`` takes."""
-        return {name: value for name, value in self.cleaned_data.items() if name != "story_file"}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in ("story_file", "submit_token")
+        }
 
 
 class TitleForm(forms.Form):

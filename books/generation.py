@@ -14,13 +14,18 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from kombu.exceptions import OperationalError as KombuOperationalError
 from PIL import Image
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from ai.schemas import GeneratedImage, ImageRequest, StoryRequest
 from ai.services import image_generate, story_generate
@@ -31,6 +36,18 @@ from gamification.services import on_book_generated, on_page_regenerated
 from webhooks.events import event_emit
 
 logger = logging.getLogger(__name__)
+
+# The broker, the cache or the database out of reach for a moment: not the book's fault. A task
+# meeting one leaves its work for a retry or the resume job instead of failing the book.
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
+    KombuOperationalError,
+    RedisConnectionError,
+    RedisTimeoutError,
+    DatabaseOperationalError,
+    DatabaseInterfaceError,
+    ConnectionError,
+    TimeoutError,
+)
 
 THUMBNAIL_SIZE = 384
 MAX_PAGE_ATTEMPTS = 3
@@ -59,8 +76,28 @@ def _redraw_job(book_id) -> GenerationJob | None:
     )
 
 
+def _notify(book_id) -> None:
+    """Tell the watchers; best effort: a lost message never stops a book (the page polls too)."""
+    try:
+        progress_notify(book_id)
+    except Exception as exc:  # the channel layer's Redis may be restarting
+        logger.warning("progress of book %s not sent: %r", book_id, exc)
+
+
 def _notify_on_commit(book_id) -> None:
-    transaction.on_commit(lambda: progress_notify(book_id))
+    transaction.on_commit(lambda: _notify(book_id))
+
+
+def _enqueue_quietly(what: str, send) -> None:
+    """Queue follow-up work after a commit; with the broker down it is left to the resume job.
+
+    The database already holds the state the work follows from (pages PENDING, all pages DONE),
+    so ``books_resume`` and the periodic stuck-book job find it and queue it again.
+    """
+    try:
+        send()
+    except INFRASTRUCTURE_ERRORS as exc:
+        logger.warning("could not queue %s (left for the resume job): %r", what, exc)
 
 
 def _past_deadline(book: Book) -> bool:
@@ -105,10 +142,10 @@ def book_write_story(*, book_id, job_id: int | None = None) -> None:
             step=GenerationJob.Step.PAGES
         )
         Book.objects.filter(id=book_id).update(status_message=_("Drawing the pages…"))
-        progress_notify(book_id)
+        _notify(book_id)
         _book_continue(book)
         return
-    progress_notify(book_id)
+    _notify(book_id)
     result = story_generate(request=_story_request(book), book_id=book.id)
     _book_save_story(book=book, story=result.story)
 
@@ -132,7 +169,9 @@ def _book_save_story(*, book: Book, story) -> None:
         book=book, kind=GenerationJob.Kind.BOOK, step=GenerationJob.Step.STORY
     ).update(step=GenerationJob.Step.PAGES)
     page_ids = list(Page.objects.filter(book=book).values_list("id", flat=True))
-    transaction.on_commit(lambda: _enqueue_pages(page_ids, cover_of=book.id))
+    transaction.on_commit(
+        lambda: _enqueue_quietly("the pages", lambda: _enqueue_pages(page_ids, cover_of=book.id))
+    )
     _notify_on_commit(book.id)
 
 
@@ -251,7 +290,7 @@ def _redraw_end_unfinished(*, book_id, job: GenerationJob) -> None:
 def _assemble_on_commit(book_id) -> None:
     from books.tasks import book_assemble as assemble_task
 
-    transaction.on_commit(lambda: assemble_task.delay(str(book_id)))
+    transaction.on_commit(lambda: _enqueue_quietly("the assembly", lambda: assemble_task.delay(str(book_id))))
 
 
 def cover_draw(*, book_id) -> None:
@@ -307,7 +346,7 @@ def book_assemble(*, book_id) -> None:
         GenerationJob.objects.filter(id=job.id).update(step=GenerationJob.Step.PAGES)
         return
     Book.objects.filter(id=book_id).update(progress=92, status_message=_("Putting the book together…"))
-    progress_notify(book_id)
+    _notify(book_id)
     if not book.cover_image:
         _book_draw_cover(book)
     if job.kind == GenerationJob.Kind.PAGE and book.generated_at:

@@ -11,6 +11,7 @@ import logging
 import random
 
 from celery import shared_task
+from celery.exceptions import Reject
 
 from ai.errors import AllProvidersFailed, ProviderError
 from books import generation, trash
@@ -19,10 +20,16 @@ from fabrica.errors import ApplicationError
 logger = logging.getLogger(__name__)
 
 
+def _left_for_resume(what: str, exc: BaseException) -> None:
+    logger.warning("%s stopped by an outage (left for the resume job): %r", what, exc)
+
+
 @shared_task(acks_late=True)
 def book_write_story(book_id: str, job_id: int | None = None) -> None:
     try:
         generation.book_write_story(book_id=book_id, job_id=job_id)
+    except generation.INFRASTRUCTURE_ERRORS as exc:
+        _left_for_resume(f"the story of book {book_id}", exc)
     except ApplicationError as exc:
         generation.book_fail(book_id=book_id, message=exc.message)
     except Exception:
@@ -38,15 +45,36 @@ def book_draw_page(self, page_id: int) -> None:
         if exc.transient and generation.page_release_for_retry(page_id=page_id, retries=self.request.retries):
             raise self.retry(countdown=2**self.request.retries + random.random()) from exc
         generation.page_fail(page_id=page_id, message=exc.message)
+    except generation.INFRASTRUCTURE_ERRORS as exc:
+        _page_retry_after_outage(self, page_id, exc)
     except Exception:
         logger.exception("drawing page %s failed", page_id)
         generation.page_fail(page_id=page_id, message=generation.UNEXPECTED_ERROR)
+
+
+def _page_retry_after_outage(task, page_id: int, exc: BaseException) -> None:
+    """Put the page back and try again soon; if even that cannot be done, the resume job will."""
+    try:
+        released = generation.page_release_for_retry(page_id=page_id, retries=task.request.retries)
+    except generation.INFRASTRUCTURE_ERRORS as again:
+        released, exc = False, again
+    if not released:
+        _left_for_resume(f"page {page_id}", exc)
+        return
+    try:
+        retry = task.retry(countdown=2**task.request.retries + random.random(), exc=exc, throw=False)
+    except (Reject, *generation.INFRASTRUCTURE_ERRORS) as again:  # the broker is down too
+        _left_for_resume(f"page {page_id}", again)
+        return
+    raise retry
 
 
 @shared_task(bind=True, acks_late=True, max_retries=generation.MAX_PAGE_ATTEMPTS)
 def book_draw_cover(self, book_id: str) -> None:
     try:
         generation.cover_draw(book_id=book_id)
+    except generation.INFRASTRUCTURE_ERRORS as exc:
+        _left_for_resume(f"the cover of book {book_id}", exc)
     except (AllProvidersFailed, ProviderError) as exc:
         if exc.transient and self.request.retries < generation.MAX_PAGE_ATTEMPTS - 1:
             raise self.retry(countdown=2**self.request.retries + random.random()) from exc
@@ -60,6 +88,8 @@ def book_draw_cover(self, book_id: str) -> None:
 def book_assemble(book_id: str) -> None:
     try:
         generation.book_assemble(book_id=book_id)
+    except generation.INFRASTRUCTURE_ERRORS as exc:
+        _left_for_resume(f"the assembly of book {book_id}", exc)
     except ApplicationError as exc:
         generation.book_fail(book_id=book_id, message=exc.message)
     except Exception:

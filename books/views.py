@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,6 +18,13 @@ from books.models import Book, Page, Style
 from books.progress import progress_snapshot
 from books.quotas import quota_check, quota_usage
 from books.services import book_create, book_retry, book_update_characters
+from books.submissions import (
+    SubmissionInProgress,
+    submission_claim,
+    submission_complete,
+    submission_fingerprint,
+    submission_release,
+)
 from books.uploads import (
     UploadLimitHandler,
     book_form_errors,
@@ -55,7 +64,36 @@ def _new_form(request: HttpRequest, data=None, files=None) -> BookForm:
         "age_range": user.age_range,
         "style": getattr(user.default_style, "slug", "cartoon"),
     }
+    if data is None:
+        initial["submit_token"] = uuid.uuid4().hex
     return BookForm(data, files, initial=initial)
+
+
+def _book_create_once(request: HttpRequest, form: BookForm, fields: dict) -> Book:
+    """``book_create``, once per form and content: the same form sent again gets the first book.
+
+    A double click sends the form twice with the same token; both answers lead to one book.
+    A form changed and sent again (after “Back”) is a new request and makes a new book.
+    """
+    token = form.cleaned_data.get("submit_token", "")
+    if not token:
+        return book_create(owner=request.user, **fields)
+    fingerprint = submission_fingerprint(fields)
+    key = f"{token}:{fingerprint}"
+    first = submission_claim(user=request.user, scope="web", key=key, fingerprint=fingerprint)
+    if first is not None:
+        book = Book.objects.visible_to(request.user).filter(id=first.book_id).first()
+        if book is not None:
+            return book
+        submission_release(user=request.user, scope="web", key=key)  # trashed since: make it again
+        return _book_create_once(request, form, fields)
+    try:
+        book = book_create(owner=request.user, **fields)
+    except BaseException:
+        submission_release(user=request.user, scope="web", key=key)
+        raise
+    submission_complete(user=request.user, scope="web", key=key, fingerprint=fingerprint, book_id=book.id)
+    return book
 
 
 @csrf_exempt  # the upload limit must be in place before the CSRF check reads the body: see _book_new
@@ -80,11 +118,11 @@ def _book_new(request: HttpRequest, limiter: UploadLimitHandler | None = None) -
         if form.cleaned_data["narrative_source"] == Book.Narrative.UPLOADED:
             return _book_new_own_story(request, form)
         try:
-            book = book_create(owner=request.user, **form.book_fields())
+            book = _book_create_once(request, form, form.book_fields())
         except BookInvalid as exc:
             for field, message in exc.details.items():
                 form.add_error(field if field in form.fields else None, message)
-        except QuotaExceeded as exc:
+        except (QuotaExceeded, SubmissionInProgress) as exc:
             form.add_error(None, exc.message)
         else:
             return redirect("books:detail", book.id)
@@ -128,8 +166,8 @@ def _book_new_own_story(request: HttpRequest, form: BookForm) -> HttpResponse:
     if any(page_errors):
         return _render_split(request, form, pages, page_errors, status=400)
     try:
-        book = book_create(owner=request.user, **{**data, "story": story_join(pages)})
-    except (BookInvalid, QuotaExceeded) as exc:
+        book = _book_create_once(request, form, {**data, "story": story_join(pages)})
+    except (BookInvalid, QuotaExceeded, SubmissionInProgress) as exc:
         return _render_split(request, form, pages, page_errors, exc.message, status=400)
     return redirect("books:detail", book.id)
 

@@ -1,11 +1,14 @@
-"""Request middleware of the operations side: how long each request takes (for Prometheus), and
-the request id every log line of the request carries."""
+"""Request middleware of the operations side: how long each request takes (for Prometheus), the
+request id every log line of the request carries, and the Content Security Policy header."""
 
 from __future__ import annotations
 
 import time
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
+from csp.middleware import PolicyParts
+from django.core.exceptions import DisallowedHost
 
 from fabrica.log import request_id_from, request_id_reset, request_id_set
 from fabrica.metrics import REQUEST_SECONDS
@@ -75,3 +78,24 @@ class RequestIdMiddleware:
             request_id_reset(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    """django-csp's middleware, letting the page open WebSockets to the host that served it.
+
+    ``connect-src 'self'`` covers ws:/wss: of the same host only in CSP Level 3 browsers; naming
+    the host keeps older ones working without allowing sockets to anywhere else.
+    """
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return parts
+        sockets = [f"wss://{host}"] if request.is_secure() else [f"ws://{host}", f"wss://{host}"]
+        update = dict(parts.update or {})
+        already = update.get("connect-src") or []
+        update["connect-src"] = [*([already] if isinstance(already, str) else already), *sockets]
+        parts.update = update
+        return parts

@@ -93,12 +93,14 @@ INSTALLED_APPS = [
     "webhooks",
     "analytics",
     "allauth.mfa",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "fabrica.middleware.RequestIdMiddleware",
     "fabrica.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "fabrica.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Database unreachable: 503 and the friendly page instead of a 500 (before anything asks it).
     "fabrica.db_unavailable.DatabaseUnavailableMiddleware",
@@ -253,7 +255,7 @@ USE_THOUSAND_SEPARATOR = False
 
 # --- Static and media ---------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
@@ -417,13 +419,60 @@ ANALYTICS_RETENTION_DAYS = envint("ANALYTICS_RETENTION_DAYS", 365)
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only behind a proxy that sets X-Forwarded-Proto itself (and strips a client's): opt in with
+# SECURE_PROXY_SSL_HEADER=1, or any client could claim HTTPS.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if envbool("SECURE_PROXY_SSL_HEADER", False) else None
+)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 3600)
 # Off unless asked: they bind every subdomain (and the browsers' preload list) to HTTPS for good.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp). No inline scripts anywhere: every script is a static
+# file. Inline style *attributes* stay allowed (server-drawn progress bars set a width);
+# <style> elements do not, so htmx's indicator styles are off (meta htmx-config in base.html).
+# fabrica.middleware.CSPMiddleware adds ws:/wss: of the request's own host to connect-src.
+# CSP_REPORT_ONLY=1 sends the same policy as Content-Security-Policy-Report-Only (to try a
+# change in production without breaking pages); CSP_REPORT_URI collects the reports.
+_CSP_S3 = []  # pictures and exports come from the bucket's presigned URLs (img, redirects after a POST)
+if AWS_STORAGE_BUCKET_NAME:
+    if AWS_S3_ENDPOINT_URL:
+        from urllib.parse import urlsplit
+
+        _endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
+        _CSP_S3 = [f"{_endpoint.scheme}://{_endpoint.netloc}", f"{_endpoint.scheme}://*.{_endpoint.netloc}"]
+    else:
+        _CSP_S3 = ["https://*.amazonaws.com"]
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", *_CSP_S3],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    # Google sign-in and S3 downloads are redirects after a POST, which form-action governs.
+    "form-action": ["'self'", "https://accounts.google.com", *_CSP_S3],
+}
+if os.environ.get("CSP_REPORT_URI"):
+    _CSP_DIRECTIVES["report-uri"] = [os.environ["CSP_REPORT_URI"]]
+_CSP_POLICY = {
+    # The API's Swagger UI and ReDoc pages (third-party, showing only our schema) need inline code.
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/", "/api/redoc/"],
+    "DIRECTIVES": _CSP_DIRECTIVES,
+}
+# (Not named CSP_REPORT_ONLY here: django-csp's checks take CSP_* settings for its 3.x format.)
+CONTENT_SECURITY_POLICY_REPORT_ONLY_MODE = envbool("CSP_REPORT_ONLY", False)
+CONTENT_SECURITY_POLICY = None if CONTENT_SECURITY_POLICY_REPORT_ONLY_MODE else _CSP_POLICY
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY if CONTENT_SECURITY_POLICY_REPORT_ONLY_MODE else None
 
 # JSON lines in production (LOG_FORMAT=json), readable lines in development; both carry the
 # request id (fabrica.log), which Celery tasks inherit from whoever queued them.
@@ -444,3 +493,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"celery": {"level": "WARNING"}, "django.channels.server": {"level": "WARNING"}},
 }
+
+# --- Error reports (fabrica/sentry.py): only when SENTRY_DSN is set ---------------------------
+from fabrica.sentry import sentry_init  # noqa: E402
+
+SENTRY_ENABLED = sentry_init()

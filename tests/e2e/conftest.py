@@ -159,9 +159,30 @@ def browser(chromium_path):
         browser.close()
 
 
+# Console errors about the Content Security Policy seen during the current test (any tab).
+_CSP_VIOLATIONS: list[str] = []
+
+
+def _watch_csp(message) -> None:
+    if message.type == "error" and "Content Security Policy" in message.text:
+        _CSP_VIOLATIONS.append(f"{message.text} (at {message.location.get('url', '?')})")
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations():
+    """Every browser test also fails if the page broke the Content Security Policy."""
+    _CSP_VIOLATIONS.clear()
+    yield
+    if _CSP_VIOLATIONS:
+        found = "\n".join(dict.fromkeys(_CSP_VIOLATIONS))
+        _CSP_VIOLATIONS.clear()
+        pytest.fail(f"Content Security Policy violations in the browser console:\n{found}", pytrace=False)
+
+
 def _context(browser, base_url: str, **options):
     context = browser.new_context(base_url=base_url, accept_downloads=True, locale="pt-BR", **options)
     context.set_default_timeout(15_000)
+    context.on("console", _watch_csp)
     return context
 
 

@@ -50,6 +50,9 @@ def _saved_language(request: HttpRequest) -> str | None:
     return language_code(user.language)
 
 
+API_PREFIX = "/api/"
+
+
 class UserLanguageMiddleware:
     """After a sign-in or a change of preference, the next pages come in the user's language."""
 
@@ -57,6 +60,9 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(API_PREFIX):
+            # API clients authenticate per request (a token) and read no pages: a cookie is noise there.
+            return self.get_response(request)
         before = _saved_language(request)
         response = self.get_response(request)
         after = _saved_language(request)

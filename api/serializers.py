@@ -193,9 +193,18 @@ class MeSerializer(serializers.Serializer):
     paper_size = serializers.CharField()
     age_range = serializers.CharField()
     default_style = serializers.CharField(allow_null=True)
+    marketing_consent = serializers.BooleanField(help_text="May we send news and tips by email?")
+    analytics_consent = serializers.BooleanField(help_text="May we count page and feature use (anonymously)?")
     quota = QuotaSerializer()
     level = LevelSerializer()
     streak = serializers.IntegerField()
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    """The consents are the part of the profile the API can change; a missing one is left as it is."""
+
+    marketing_consent = serializers.BooleanField(required=False)
+    analytics_consent = serializers.BooleanField(required=False)
 
 
 class BadgeSerializer(serializers.Serializer):

@@ -8,12 +8,14 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.privacy import consents_update
 from api.schema import error_responses
 from api.serializers import (
     BadgeSerializer,
     LeaderboardQuerySerializer,
     LeaderboardSerializer,
     MeSerializer,
+    MeUpdateSerializer,
     MissionSerializer,
 )
 from books.quotas import quota_usage
@@ -37,11 +39,28 @@ class Me(APIView):
             "paper_size": user.paper_size,
             "age_range": user.age_range,
             "default_style": getattr(user.default_style, "slug", None),
+            "marketing_consent": user.marketing_consent,
+            "analytics_consent": user.analytics_consent,
             "quota": {**vars(usage), "requests_left": usage.requests_left},
             "level": level_progress(player.xp),
             "streak": streak_now(player),
         }
         return Response(MeSerializer(me).data)
+
+    @extend_schema(
+        summary="Change my consents (marketing emails, analytics)",
+        request=MeUpdateSerializer,
+        responses={200: MeSerializer, **error_responses(400)},
+    )
+    def patch(self, request):
+        changes = MeUpdateSerializer(data=request.data)
+        changes.is_valid(raise_exception=True)
+        consents_update(
+            user=request.user,
+            marketing=changes.validated_data.get("marketing_consent"),
+            analytics=changes.validated_data.get("analytics_consent"),
+        )
+        return self.get(request)
 
 
 class MyBadges(generics.ListAPIView):

@@ -68,6 +68,12 @@ class PageInline(admin.TabularInline):
     readonly_fields = ["provider", "generation_ms", "attempts"]
 
 
+def _last_image_provider(book_field: str) -> Subquery:
+    """The provider of the book's latest picture: the one that drew it, or the last one tried."""
+    calls = AICall.objects.filter(book=OuterRef(book_field), capability="image").order_by("-id")
+    return Subquery(calls.values("provider")[:1])
+
+
 def _duration(start, end) -> str:
     if not (start and end):
         return "—"
@@ -159,12 +165,7 @@ class BookAdmin(admin.ModelAdmin):
     actions = ["retry_failed_pages", "cancel", "give_back_quota"]
 
     def get_queryset(self, request):
-        last_image_call = AICall.objects.filter(book=OuterRef("pk"), capability="image").order_by("-id")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(last_provider=Subquery(last_image_call.values("provider")[:1]))
-        )
+        return super().get_queryset(request).annotate(last_provider=_last_image_provider("pk"))
 
     @admin.display(description=gettext_lazy("Duration"))
     def duration(self, obj: Book) -> str:
@@ -208,6 +209,7 @@ class GenerationJobAdmin(admin.ModelAdmin):
         "step",
         "retries",
         "duration",
+        "provider",
         "quota_refunded",
         "error",
         "created_at",
@@ -218,9 +220,16 @@ class GenerationJobAdmin(admin.ModelAdmin):
     raw_id_fields = ["book", "page", "user"]
     actions = ["retry_failed_pages", "cancel", "give_back_quota"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(last_provider=_last_image_provider("book"))
+
     @admin.display(description=gettext_lazy("Duration"))
     def duration(self, obj: GenerationJob) -> str:
         return _duration(obj.started_at, obj.finished_at)
+
+    @admin.display(description=gettext_lazy("Provider"), ordering="last_provider")
+    def provider(self, obj: GenerationJob) -> str:
+        return obj.last_provider or "—"
 
     @admin.display(description=gettext_lazy("Error"))
     def error(self, obj: GenerationJob) -> str:

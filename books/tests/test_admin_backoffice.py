@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from ai.models import PromptTemplate
+from ai.models import AICall, PromptTemplate
 from books.backoffice import generation_jobs_give_back
 from books.models import Book, GenerationJob, Style
 from books.quotas import quota_usage
@@ -93,6 +93,18 @@ def test_retrying_a_book_that_did_not_fail_is_explained(owner, staff_client):
     response = _act(staff_client, BOOKS, "retry_failed_pages", book.id)
 
     assert _messages(response) == ["None of the selected books has failed; nothing to retry."]
+
+
+def test_the_jobs_list_names_the_provider_that_drew_the_book(owner, staff_client):
+    book = book_factory(owner=owner, status=Book.Status.GENERATED)
+    GenerationJob.objects.create(book=book, user=owner, status=GenerationJob.Status.SUCCEEDED)
+    AICall.objects.create(book=book, provider="openrouter", capability="image", outcome="error")
+    AICall.objects.create(book=book, provider="gemini", capability="image", outcome="ok")
+    AICall.objects.create(book=book, provider="offline", capability="text", outcome="ok")
+
+    page = staff_client.get(JOBS).content.decode()
+
+    assert '<td class="field-provider">gemini</td>' in page
 
 
 def test_the_styles_list_shows_each_sample_picture_and_prompt_fragment(catalog, staff_client):

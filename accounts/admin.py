@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.backoffice import user_disable, user_enable
-from accounts.models import ApiToken, Tier, User
+from accounts.models import ApiToken, DataExport, Tier, User
 from books.models import GenerationJob
 from books.quotas import quota_usage
 
@@ -55,6 +55,7 @@ class UserAdmin(BaseUserAdmin):
             gettext_lazy("Preferences"),
             {"fields": ["display_name", "default_style", "language", "paper_size", "age_range"]},
         ),
+        (gettext_lazy("Consent"), {"fields": ["marketing_consent", "analytics_consent"]}),
         (
             gettext_lazy("Quota"),
             {
@@ -140,3 +141,20 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # a key is only ever shown to its owner, on their profile page
+
+
+@admin.register(DataExport)
+class DataExportAdmin(admin.ModelAdmin):
+    """Read-only: staff see that an archive exists and its state, never its contents."""
+
+    list_display = ["user", "status", "size_bytes", "created_at", "finished_at", "expires_at"]
+    list_filter = ["status"]
+    search_fields = ["user__email"]
+    fields = ["user", "status", "size_bytes", "error", "created_at", "finished_at", "expires_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False  # only the owner asks for one, from their profile
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

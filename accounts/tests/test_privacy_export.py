@@ -127,7 +127,9 @@ def test_the_status_fragment_polls_while_building_and_offers_the_link_when_ready
     assert owner_client.get(STATUS).status_code == 302  # no HTMX: the profile page
 
 
-def test_the_whole_job_runs_from_the_button(owner_client, owner, celery_eager, django_capture_on_commit_callbacks):
+def test_the_whole_job_runs_from_the_button(
+    owner_client, owner, celery_eager, django_capture_on_commit_callbacks
+):
     book_with_files(owner)
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(START, **HTMX)
@@ -261,3 +263,14 @@ def test_cleanup_deletes_expired_files_and_rows_only(owner, other_user, django_c
     assert storage.exists(fresh.file.name)
     assert list(DataExport.objects.all()) == [fresh]
     assert data_exports_cleanup() == 0
+
+
+def test_staff_see_data_exports_in_the_admin_but_cannot_open_them(client, owner, django_user_model):
+    export = built(owner)
+    staff = django_user_model.objects.create_superuser(email="staff@example.com", password="x-long-passphrase")
+    client.force_login(staff)
+    listing = client.get(reverse("admin:accounts_dataexport_changelist"))
+    assert listing.status_code == 200 and owner.email in listing.content.decode()
+    detail = client.get(reverse("admin:accounts_dataexport_change", args=[export.id])).content.decode()
+    assert reverse("accounts:data_export_download", args=[export.id]) not in detail
+    assert export.file.name not in detail

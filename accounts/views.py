@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import ApiTokenForm, PreferencesForm
 from accounts.models import ApiToken
 from accounts.tokens import api_token_create, api_token_revoke
+from audit.services import AuditAction, audit_record
 from books.models import Book, Style
 from books.quotas import quota_usage
 from gamification.selectors import home_summary
@@ -76,6 +77,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_tokens(request, token_form=form, status=400)
     token, raw_key = api_token_create(user=request.user, name=form.cleaned_data["name"])
+    audit_record(AuditAction.TOKEN_CREATED, request=request, target=token)
     # Rendered straight into this response, never stored: the only time the key is shown.
     response = _render_tokens(request, status=201, new_token=token, new_key=raw_key)
     add_never_cache_headers(response)
@@ -87,6 +89,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, id=token_id, user=request.user)
     api_token_revoke(token=token)
+    audit_record(AuditAction.TOKEN_REVOKED, request=request, target=token)
     if request.htmx:
         return _render_tokens(request)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})

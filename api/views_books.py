@@ -25,6 +25,7 @@ from api.serializers import (
     StyleSerializer,
 )
 from api.throttles import BookCreateThrottle
+from audit.services import AuditAction, audit_record
 from books.editing import book_rename, page_regenerate, page_update_text, pages_reorder
 from books.errors import BookInvalid
 from books.models import Book, Page, Style
@@ -200,7 +201,8 @@ class BookDetail(APIView):
         responses={204: None, **error_responses(404, 409)},
     )
     def delete(self, request, book_id):
-        book_trash(book=book_for(request, book_id))
+        book = book_trash(book=book_for(request, book_id))
+        audit_record(AuditAction.BOOK_DELETED, request=request, target=book)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -223,8 +225,9 @@ class BookRestore(APIView):
         responses={200: BookDetailSerializer, **error_responses(404)},
     )
     def post(self, request, book_id):
-        book = get_object_or_404(trash_for(request.user), id=book_id)
-        return Response(_detail(request, book_restore(book=book)))
+        book = book_restore(book=get_object_or_404(trash_for(request.user), id=book_id))
+        audit_record(AuditAction.BOOK_RESTORED, request=request, target=book)
+        return Response(_detail(request, book))
 
 
 class PageRegenerate(APIView):

@@ -22,6 +22,7 @@ from api.serializers import (
     ShareLinkSerializer,
 )
 from api.views_books import PassthroughRenderer, book_for
+from audit.services import AuditAction, audit_record
 from books.sharing import share_link_create, share_link_revoke, share_links_for
 from exports.models import Export
 from exports.services import export_request
@@ -55,6 +56,7 @@ class BookExports(APIView):
         data = ExportRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         export = export_request(book=book, **data.validated_data)
+        audit_record(AuditAction.EXPORT_REQUESTED, request=request, target=export)
         location = request.build_absolute_uri(reverse("api:export-detail", args=[export.id]))
         code = status.HTTP_200_OK if export.is_ready else status.HTTP_202_ACCEPTED
         return Response(_export_data(request, export), status=code, headers={"Location": location})
@@ -92,6 +94,7 @@ class ExportDownload(APIView):
         export = download_export(export_id=export_id, signature=signature)
         if export is None:
             raise Http404
+        audit_record(AuditAction.EXPORT_DOWNLOADED, request=request, target=export, details={"signed": True})
         return export_download_response(export)
 
 
@@ -118,6 +121,7 @@ class BookShares(generics.ListAPIView):
         data = ShareCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         link = share_link_create(book=book, expiry=data.validated_data["expiry"])
+        audit_record(AuditAction.SHARE_CREATED, request=request, target=link, details={"book": str(book.id)})
         body = ShareLinkSerializer(link, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
 
@@ -134,4 +138,5 @@ class BookShareRevoke(APIView):
         if link is None:
             raise Http404
         share_link_revoke(link=link)
+        audit_record(AuditAction.SHARE_REVOKED, request=request, target=link, details={"book": str(book_id)})
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -7,7 +7,10 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
-from audit.models import AuditEntry
+from audit.models import Action, AuditEntry
+
+# Call sites: ``audit_record(AuditAction.BOOK_DELETED, request=request, target=book)``.
+AuditAction = Action
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -25,15 +28,18 @@ def audit_record(
     actor_label: str | None = None,
     target: models.Model | None = None,
     target_label: str | None = None,
+    target_type: str = "",
+    target_id: str = "",
     details: dict | None = None,
 ) -> AuditEntry:
-    """Add one row. ``actor`` defaults to the request's signed-in user; ``target`` is any model instance."""
+    """Add one row. ``actor`` defaults to the request's signed-in user; ``target`` is any model instance
+    (or, for an object that is gone, ``target_type``/``target_id``/``target_label``). ``action`` is one of
+    ``audit.models.Action``."""
     if actor is None and request is not None:
         user = getattr(request, "user", None)
         actor = user if user is not None and user.is_authenticated else None
     if actor_label is None:
         actor_label = getattr(actor, "email", "") if actor is not None else ""
-    target_type = target_id = ""
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
@@ -44,8 +50,8 @@ def audit_record(
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
         actor_label=actor_label[:254],
         action=action,
-        target_type=target_type,
-        target_id=target_id,
+        target_type=target_type[:60],
+        target_id=target_id[:64],
         target_label=(target_label or "")[:200],
         ip=client_ip(request),
         user_agent=user_agent,

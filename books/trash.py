@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import AuditAction, audit_record
 from books.errors import InvalidTransition
 from books.models import Book, GenerationJob
 from exports.models import Export
@@ -79,6 +80,7 @@ def book_purge(*, book_id, now: datetime | None = None) -> bool:
     book = Book.objects.select_for_update(skip_locked=True).filter(id=book_id, deleted_at__lt=cutoff).first()
     if book is None:
         return False  # restored, already deleted, or another worker has it
+    audit_record(AuditAction.BOOK_PURGED, target=book, details={"automatic": True})
     _book_destroy(book)
     return True
 

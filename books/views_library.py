@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
+from audit.services import AuditAction, audit_record
 from books.covers import cover_thumbnail
 from books.errors import InvalidTransition
 from books.models import Book, Style
@@ -77,6 +78,7 @@ def book_delete(request: HttpRequest, book_id) -> HttpResponse:
     except InvalidTransition as exc:
         messages.error(request, exc.message)
         return redirect("books:detail", book.id)
+    audit_record(AuditAction.BOOK_DELETED, request=request, target=book)
     messages.success(
         request,
         _("“%(title)s” is in the trash. You can bring it back from there for %(days)s days.")
@@ -101,6 +103,7 @@ def trash(request: HttpRequest) -> HttpResponse:
 @require_POST
 def trash_restore(request: HttpRequest, book_id) -> HttpResponse:
     book = book_restore(book=_get_trashed_book_for_user(request, book_id))
+    audit_record(AuditAction.BOOK_RESTORED, request=request, target=book)
     messages.success(request, _("“%(title)s” is back in your library.") % {"title": book.display_title})
     return redirect("books:trash")
 
@@ -112,5 +115,6 @@ def trash_delete(request: HttpRequest, book_id) -> HttpResponse:
     if request.method != "POST":
         return render(request, "books/confirm_delete.html", {"book": book, "forever": True})
     book_delete_forever(book=book)
+    audit_record(AuditAction.BOOK_PURGED, request=request, target=book)
     messages.success(request, _("“%(title)s” was deleted for good.") % {"title": book.display_title})
     return redirect("books:trash")

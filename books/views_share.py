@@ -13,6 +13,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import AuditAction, audit_record
 from books.errors import BookInvalid, InvalidTransition
 from books.models import Book, Page, ShareLink
 from books.sharing import (
@@ -67,6 +68,7 @@ def book_share(request: HttpRequest, book_id) -> HttpResponse:
         link = share_link_create(book=book, expiry=request.POST.get("expiry", ""))
     except (BookInvalid, InvalidTransition) as exc:
         return _panel_or_redirect(request, book, error=exc.message)
+    audit_record(AuditAction.SHARE_CREATED, request=request, target=link, details={"book": str(book.id)})
     return _panel_or_redirect(request, book, created=link)
 
 
@@ -74,7 +76,8 @@ def book_share(request: HttpRequest, book_id) -> HttpResponse:
 @require_POST
 def book_share_revoke(request: HttpRequest, book_id, link_id: int) -> HttpResponse:
     book = _get_book_for_user(request, book_id)
-    share_link_revoke(link=get_object_or_404(ShareLink, id=link_id, book=book))
+    link = share_link_revoke(link=get_object_or_404(ShareLink, id=link_id, book=book))
+    audit_record(AuditAction.SHARE_REVOKED, request=request, target=link, details={"book": str(book.id)})
     if not request.htmx:
         messages.success(request, _("That link no longer works."))
     return _panel_or_redirect(request, book)
@@ -182,5 +185,6 @@ def share_download(request: HttpRequest, link: ShareLink) -> HttpResponse:
     except ApplicationError as exc:
         return render(request, "share/preparing.html", {"link": link, "book": book, "message": exc.message})
     if export.is_ready:
+        audit_record(AuditAction.EXPORT_DOWNLOADED, request=request, target=export, details={"via": "share"})
         return export_download_response(export)
     return render(request, "share/preparing.html", {"link": link, "book": book, "building": True}, status=202)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
+from audit.services import AuditAction, audit_record
 from books.models import Book
 from exports.errors import ExportInvalid
 from exports.models import Export
@@ -57,6 +58,9 @@ def export_file(request: HttpRequest, book_id, format: str) -> HttpResponse:
         )
     except ApplicationError as exc:
         return _error(request, book, exc)
+    downloading = request.method == "GET" and export.is_ready
+    action = AuditAction.EXPORT_DOWNLOADED if downloading else AuditAction.EXPORT_REQUESTED
+    audit_record(action, request=request, target=export)
     if request.method == "POST":
         return _requested(request, book, export)
     if export.is_ready:

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.tokens import api_token_create
+from audit.services import AuditAction, audit_record
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         if not user.is_active:
             raise CommandError(f"{email} is deactivated; its tokens would not work.")
         token, raw_key = api_token_create(user=user, name=name[:80])
+        audit_record(AuditAction.TOKEN_CREATED, actor_label="manage.py api_token", target=token)
         self.stderr.write(
             f"Token “{token.name}” ({token.prefix}…) for {user.email}. Keep the key: it is not stored."
         )

@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import APIView, exception_handler
 
 from fabrica.errors import ApplicationError
 
@@ -27,6 +29,13 @@ QUOTA_RETRY_AFTER = 60
 
 
 def api_exception_handler(exc, context):
+    response = _error_response(exc, context)
+    if response is not None:
+        _render_as_json(context.get("request"))
+    return response
+
+
+def _error_response(exc, context) -> Response | None:
     if isinstance(exc, ApplicationError):
         return _application_error(exc)
     if isinstance(exc, Http404 | ObjectDoesNotExist):
@@ -38,6 +47,30 @@ def api_exception_handler(exc, context):
         return None  # a bug: Django's 500 handling and logging take over
     response.data = error_body(_code(exc), _message(exc), _details(exc))
     return response
+
+
+def _render_as_json(request) -> None:
+    """An error is JSON even where the client asked for a file (``Accept: image/png``, ``?format=file``)."""
+    if request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+
+
+class NotFound(APIView):
+    """Any other address under ``/api/``: a 404 in the error shape, not the site's HTML page.
+
+    It also catches ids the URL converters refuse (``/books/0.5/``), which would otherwise fall
+    through to Django's HTML 404.
+    """
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+    schema = None  # not an operation of the API
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise Http404
 
 
 def error_body(code: str, message, details) -> dict:

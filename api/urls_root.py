@@ -1,11 +1,15 @@
 """/api/: the versioned API, its OpenAPI schema and its interactive docs (served from the sidecar package)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from api.errors import NotFound
 
 urlpatterns = [
     path("v1/", include("api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Keep last: any other address ending in "/" is a JSON 404 (without the slash, APPEND_SLASH redirects).
+    re_path(r"^.*/$", NotFound.as_view(), name="api-not-found"),
 ]

@@ -84,7 +84,9 @@ class ExportDownload(APIView):
         summary="Download a file (signed, short-lived link from the export)",
         auth=[],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
+            # The file's own type (exports.options.FILE_TYPES), not a generic octet-stream.
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="A PDF."),
+            (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The pages' PNGs."),
             302: OpenApiResponse(description="Redirect to the file in object storage."),
             404: error_responses(404)[404],
             429: error_responses()[429],

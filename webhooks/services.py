@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -48,7 +49,7 @@ def webhook_create(*, owner, url: str, events: list[str]) -> Webhook:
     events = events_clean(events)
     limit = settings.WEBHOOKS_MAX_PER_USER
     # Counted under the owner's row lock: two requests at once cannot both take the last place.
-    type(owner).objects.select_for_update().filter(pk=owner.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
     if Webhook.objects.filter(owner=owner).count() >= limit:
         message = _("You can have at most %(limit)s webhooks. Delete one to add another.") % {"limit": limit}
         raise WebhookInvalid(message, code="too_many", details={"non_field_errors": message})

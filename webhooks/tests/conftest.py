@@ -55,3 +55,12 @@ def webhook_make(*, owner, url: str, events=("book.generated",), **fields) -> We
     return Webhook.objects.create(
         owner=owner, url=url, events=list(events), secret_encrypted=encrypt(secret_generate()), **fields
     )
+
+
+@pytest.fixture
+def api_client_for_owner(owner):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(owner)
+    return client

@@ -49,6 +49,10 @@ def test_disabling_a_user_blocks_their_sign_in(owner, staff_client):
     owner.refresh_from_db()
     assert not owner.is_active
     assert not Client().login(email=owner.email, password=PASSWORD)
+    visitor = Client()
+    response = visitor.post(reverse("account_login"), {"login": owner.email, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("account_inactive")
+    assert "_auth_user_id" not in visitor.session
 
 
 def test_disabling_a_user_ends_the_session_they_are_in(owner, staff_client):

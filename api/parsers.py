@@ -1,6 +1,6 @@
 from django.conf import settings
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
 
 
@@ -22,4 +22,7 @@ class LimitedJSONParser(JSONParser):
             length = 0
         if length > limit:
             raise BodyTooLarge(f"The request body is {length} bytes; the limit is {limit}.")
-        return super().parse(stream, media_type, parser_context)
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:  # "[[[[…" thousands deep: Python's decoder gives up, it is not a 500
+            raise ParseError("JSON parse error - the body is nested too deeply.") from None

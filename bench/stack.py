@@ -162,6 +162,7 @@ def production_stack(
     port = port or free_port()
     tmp = Path(tempfile.mkdtemp(prefix="fabrica-bench-"))
     (tmp / "media").mkdir()
+    (tmp / "prometheus").mkdir()
     env = stack_env(
         db_name=db_name, redis_db=redis_db, port=port, tmp=tmp, text_delay=text_delay, image_delay=image_delay
     )

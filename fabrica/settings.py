@@ -216,6 +216,15 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optio
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# allauth's login limits, counted in the cache (Redis in production, so every web process
+# shares them): after 5 wrong passwords for one address within 5 minutes the 6th attempt,
+# right or wrong, is refused with "Too many failed login attempts"; 10 failures a minute
+# from one IP likewise. Over the "login" limit the page answers 429. The load test raises
+# ACCOUNT_LOGIN_RATE because all its users come from 127.0.0.1.
+ACCOUNT_RATE_LIMITS = {
+    "login": os.environ.get("ACCOUNT_LOGIN_RATE", "30/m/ip"),
+    "login_failed": os.environ.get("ACCOUNT_LOGIN_FAILED_RATE", "10/m/ip,5/300s/key"),
+}
 
 GOOGLE_CLIENT_ID = os.environ.get("GOOGLE_CLIENT_ID", "")
 GOOGLE_CLIENT_SECRET = os.environ.get("GOOGLE_CLIENT_SECRET", "")
@@ -419,6 +428,8 @@ ANALYTICS_RETENTION_DAYS = envint("ANALYTICS_RETENTION_DAYS", 365)
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+# Probes and the scraper come over plain HTTP from inside (container healthcheck, Prometheus).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # Only behind a proxy that sets X-Forwarded-Proto itself (and strips a client's): opt in with
 # SECURE_PROXY_SSL_HEADER=1, or any client could claim HTTPS.
 SECURE_PROXY_SSL_HEADER = (

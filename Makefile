@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: run test install install-dev lint format migrate clean
+.PHONY: run test install install-dev lint format migrate clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)." % sys.version.split()[0])'
@@ -35,6 +35,11 @@ run: migrate
 test: install-dev
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The load test (short by default; `make bench ARGS=--full` for 50 users x 5 minutes) and the
+# fault scenarios, as a markdown table in bench/results/report.md. Needs PostgreSQL and Redis.
+bench: install-dev
+	$(BIN)/python bench/report.py $(ARGS)
 
 lint: install-dev
 	$(BIN)/ruff format --check .

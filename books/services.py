@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ai.safety import text_blocked_word
+from analytics.services import Event, analytics_record
 from books.errors import BookInvalid, InvalidTransition
 from books.models import Book, GenerationJob, Page, Style
 from books.quotas import quota_check
@@ -128,6 +129,7 @@ def book_create(
     job = GenerationJob.objects.create(kind=GenerationJob.Kind.BOOK, book=book, user=owner)
     transaction.on_commit(lambda: _book_enqueue(book_id=book.id, job_id=job.id))
     metrics.book_created()
+    analytics_record(Event.BOOK_CREATED, user=owner, properties={"style": style, "pages": book.num_pages})
     return book
 
 

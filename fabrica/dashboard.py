@@ -12,6 +12,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from ai.stats import provider_stats
+from analytics.models import Event
+from analytics.services import analytics_daily_since
 from books.models import Book
 from exports.models import Export
 
@@ -91,6 +93,19 @@ def _chart(queryset, field: str, *, part: Q | None = None) -> Chart:
     return bar_chart([(day, *counts.get(day, (0, 0))) for day in _days(today)])
 
 
+def _analytics(today: date) -> list[dict]:
+    """One chart per event, from the daily totals (``analytics.tasks.analytics_daily``)."""
+    totals = analytics_daily_since(days=DAYS, today=today)
+    rows = []
+    for name, label in Event.choices:
+        per_day = totals.get(name, {})
+        chart = bar_chart([(day, per_day.get(day, (0, 0))[0], 0) for day in _days(today)])
+        rows.append(
+            {"name": name, "label": label, "chart": chart, "users_today": per_day.get(today, (0, 0))[1]}
+        )
+    return rows
+
+
 def dashboard() -> dict:
     books = _chart(Book.objects.all(), "created_at", part=Q(status=Book.Status.FAILED))
     failed = sum(bar.part for bar in books.bars)
@@ -110,4 +125,5 @@ def dashboard() -> dict:
         ],
         "users": _chart(get_user_model().objects.all(), "date_joined"),
         "exports": _chart(Export.objects.all(), "created_at", part=Q(status=Export.Status.FAILED)),
+        "analytics": _analytics(timezone.localdate()),
     }

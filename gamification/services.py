@@ -23,6 +23,7 @@ from django.db.models.functions import Cast, Coalesce, Floor, Sqrt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from analytics.services import Event, analytics_record
 from books.models import Book, GenerationJob, Page
 from fabrica.errors import ApplicationError
 from gamification import live
@@ -65,6 +66,7 @@ def on_book_generated(*, book_id) -> None:
     book = Book.objects.select_related("owner", "style").filter(id=book_id).first()
     if book is None or book.status != Book.Status.GENERATED:
         return
+    analytics_record(Event.BOOK_GENERATED, user=book.owner, properties={"pages": book.num_pages})
     activity = Activity(
         action=Action.BOOK_GENERATED,
         key=f"book:{book.id}:generated",
@@ -80,6 +82,7 @@ def on_book_generated(*, book_id) -> None:
 
 def on_page_regenerated(*, user, page: Page) -> None:
     """A page was drawn again successfully; pays once per regeneration request."""
+    analytics_record(Event.PAGE_REGENERATED, user=user)
     job_id = (
         GenerationJob.objects.filter(page_id=page.pk, kind=GenerationJob.Kind.PAGE)
         .order_by("-id")
@@ -99,6 +102,7 @@ def on_pdf_downloaded(*, user, export) -> None:
     """A book's PDF was downloaded; each format of each book pays once."""
     if export.format not in PDF_FORMATS:
         return
+    analytics_record(Event.PDF_DOWNLOADED, user=user, properties={"format": export.format})
     activity = Activity(
         action=Action.PDF_DOWNLOADED,
         key=f"pdf:{export.book_id}:{export.format}",
@@ -110,6 +114,7 @@ def on_pdf_downloaded(*, user, export) -> None:
 
 def on_book_shared(*, user, book: Book) -> None:
     """A share link was made; each book pays once, however many links it gets."""
+    analytics_record(Event.SHARE_CREATED, user=user)
     activity = Activity(
         action=Action.BOOK_SHARED,
         key=f"share:{book.pk}",

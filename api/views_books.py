@@ -163,7 +163,10 @@ def _created(request, book: Book, *, replayed: bool = False) -> Response:
     headers = {"Location": location}
     if replayed:
         headers["Idempotent-Replayed"] = "true"
-    return Response(_detail(request, book), status=status.HTTP_202_ACCEPTED, headers=headers)
+        return Response(_detail(request, book), status=status.HTTP_202_ACCEPTED, headers=headers)
+    # The book as it was made (`queued`), not re-read: the worker may already have started on it.
+    body = BookDetailSerializer(book, context={"request": request}).data
+    return Response(body, status=status.HTTP_202_ACCEPTED, headers=headers)
 
 
 class BookDetail(APIView):

@@ -85,10 +85,7 @@ def _optional(*paths: str) -> tuple[Callable[..., int] | None, str]:
 
 # Label, and where the owning app's cleanup may live; called with dry_run=... when it takes it.
 OPTIONAL_SWEEPS = [
-    (
-        _("old analytics events (retention)"),
-        ("audit.analytics.analytics_purge", "audit.services.analytics_purge"),
-    ),
+    (_("old analytics events (retention)"), ("analytics.services.analytics_purge",)),
     (_("expired “download my data” files"), ("accounts.privacy.data_exports_cleanup",)),
 ]
 

@@ -199,6 +199,34 @@ def test_cleanup_reports_a_failing_category_and_still_runs_the_others(owner, mon
     assert "disk on fire" not in out
 
 
+def test_cleanup_purges_analytics_events_past_their_retention(owner, settings):
+    from analytics.models import AnalyticsEvent
+
+    settings.ANALYTICS_RETENTION_DAYS = 30
+    AnalyticsEvent.objects.create(name="book_created", created_at=_old(31))
+    AnalyticsEvent.objects.create(name="book_created", created_at=_old(29))
+
+    dry = _run("cleanup", "--dry-run")
+    real = _run("cleanup")
+
+    assert "old analytics events (retention): would delete 1" in dry
+    assert "old analytics events (retention): deleted 1" in real
+    assert AnalyticsEvent.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cleanup_deletes_expired_download_my_data_archives(owner):
+    from accounts.models import DataExport
+
+    DataExport.objects.create(user=owner, status=DataExport.Status.READY, expires_at=_old(1))
+    DataExport.objects.create(user=owner, status=DataExport.Status.READY, expires_at=_old(-3))
+
+    out = _run("cleanup")
+
+    assert "expired “download my data” files: deleted 1" in out
+    assert DataExport.objects.count() == 1
+
+
 def test_the_daily_cleanup_task_runs_the_same_service(leftovers):
     from books.tasks import cleanup
 

@@ -159,3 +159,13 @@ def test_a_book_being_drawn_does_not_stop_the_deletion(
     with django_capture_on_commit_callbacks(execute=True):
         assert owner_client.post(DELETE, {"password": PASSWORD}).status_code == 302
     assert not Book.objects.filter(owner_id=owner.pk).exists()
+
+
+def test_guessing_the_password_is_rate_limited(owner_client, owner):
+    from django.core.cache import cache
+
+    cache.clear()
+    codes = [owner_client.post(DELETE, {"password": f"guess-{n}"}).status_code for n in range(11)]
+    cache.clear()
+    assert codes[:10] == [400] * 10 and codes[10] == 429
+    assert User.objects.filter(pk=owner.pk).exists()

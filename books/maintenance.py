@@ -146,7 +146,8 @@ def _resume(item: StuckBook, *, restart_clock: bool) -> None:
     book = item.book
     now = timezone.now()
     if restart_clock:
-        Book.objects.filter(id=book.id, status=Book.Status.GENERATING).update(generation_started_at=now)
+        # A queued book too: the watchdog judges it by its age until a worker picks it up.
+        Book.objects.filter(id=book.id).in_progress().update(generation_started_at=now)
     if item.story:
         book_write_story.delay(str(book.id))
         return

@@ -291,6 +291,19 @@ def test_resume_finishes_a_stuck_book(owner, celery_eager, small_pictures):
     assert book.pages.filter(status=Page.Status.DONE).count() == 5
 
 
+def test_a_resumed_queued_book_is_not_failed_by_the_watchdog_before_a_worker_takes_it(owner, settings):
+    from books.generation import books_fail_overdue
+
+    book = book_factory(owner=owner, status=Book.Status.QUEUED)
+    Book.objects.filter(id=book.id).update(created_at=timezone.now() - timedelta(minutes=30))
+
+    _run("resume_generations")  # the broker is still empty: no task ran yet
+
+    assert books_fail_overdue() == 0
+    book.refresh_from_db()
+    assert book.status == Book.Status.QUEUED
+
+
 def test_resume_leaves_books_that_moved_recently(owner):
     _stuck_generating(owner, minutes=3)
 

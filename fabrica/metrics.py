@@ -2,8 +2,10 @@
 and the protected ``/metrics`` endpoint.
 
 Counters and histograms live in the process that moves them. With ``PROMETHEUS_MULTIPROC_DIR``
-set (uvicorn ``--workers N``, a prefork Celery worker sharing the folder), every process writes
-its samples there and a scrape adds them up. Gauges that describe the whole site (books being
+set (uvicorn ``--workers N``, prefork Celery workers, all sharing the folder), every process writes
+its samples there and a scrape of any web process adds them up, so the books a worker finished
+show on the web's ``/metrics``. The folder must exist and be emptied before the processes start
+(the Procfile's and docker-compose's release step does it). Gauges that describe the whole site (books being
 drawn, tasks waiting) are read at scrape time, so any web process reports the same figure.
 """
 
@@ -13,6 +15,7 @@ import hmac
 import ipaddress
 import logging
 import os
+import socket
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -28,9 +31,21 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client import values as prometheus_values
 from prometheus_client.core import GaugeMetricFamily
 
 logger = logging.getLogger(__name__)
+
+
+def _process_identifier() -> str:
+    # The host name too: containers sharing one metrics volume each number their processes from 1.
+    return f"{socket.gethostname().replace('_', '-')}-{os.getpid()}"
+
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # Before the metrics below are made: each process writes its own file in the shared folder.
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+    prometheus_values.ValueClass = prometheus_values.MultiProcessValue(_process_identifier)
 
 CELERY_QUEUE = "celery"
 

@@ -167,3 +167,23 @@ def test_every_htmx_trigger_filter_has_a_csp_safe_implementation():
     assert used, "no filter found: the check below would prove nothing"
     for name in used:
         assert f'"{name}":' in filters_js, f"{name} is used in a template but not in htmx-filters.js"
+
+
+REDIRECT_SCRIPT = """
+import json, django
+django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="livros.example.com", REMOTE_ADDR="203.0.113.7")
+print(json.dumps({path: client.get(path).status_code for path in ("/", "/healthz", "/readyz", "/metrics")}))
+"""
+
+
+def test_plain_http_is_sent_to_https_except_the_probes_and_the_scraper():
+    result = _python(["-c", REDIRECT_SCRIPT], **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    codes = json.loads(result.stdout.strip().splitlines()[-1])
+    assert codes["/"] == 301
+    assert codes["/healthz"] == 200
+    assert codes["/readyz"] == 503  # answered (nothing is reachable here), not redirected
+    assert codes["/metrics"] == 404  # not loopback: hidden in production, not redirected

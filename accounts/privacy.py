@@ -177,23 +177,23 @@ def data_export_fail(*, data_export_id, message: str) -> None:
     )
 
 
-def data_exports_cleanup(*, now: datetime | None = None) -> int:
+def data_exports_cleanup(*, now: datetime | None = None, dry_run: bool = False) -> int:
     """Delete "download my data" archives whose link has expired, and old failed attempts.
 
     Removes each file from its storage (local disk or S3) once its row is gone; safe to run
-    from several processes at once. Returns how many exports were deleted. Meant for the
-    ``cleanup`` management command and the periodic cleanup job.
+    from several processes at once. Returns how many exports were deleted (with ``dry_run``,
+    how many would be, touching nothing). Meant for the ``cleanup`` management command and
+    the periodic cleanup job.
     """
     now = now or timezone.now()
     old_failure = Q(
         status=DataExport.Status.FAILED, created_at__lt=now - timedelta(days=settings.DATA_EXPORT_TTL_DAYS)
     )
+    due = DataExport.objects.filter(Q(expires_at__lt=now) | old_failure)
+    if dry_run:
+        return due.count()
     with transaction.atomic():
-        rows = list(
-            DataExport.objects.filter(Q(expires_at__lt=now) | old_failure)
-            .select_for_update(skip_locked=True)
-            .only("id", "file")
-        )
+        rows = list(due.select_for_update(skip_locked=True).only("id", "file"))
         _data_exports_delete(rows)
     if rows:
         logger.info("data_export.cleanup deleted %s", len(rows))

@@ -257,6 +257,7 @@ def test_cleanup_deletes_expired_files_and_rows_only(owner, other_user, django_c
     expired, fresh = built(owner), built(other_user)
     DataExport.objects.filter(id=expired.id).update(expires_at=timezone.now() - timedelta(seconds=1))
     storage = expired.file.storage
+    assert data_exports_cleanup(dry_run=True) == 1 and DataExport.objects.count() == 2
     with django_capture_on_commit_callbacks(execute=True):
         assert data_exports_cleanup() == 1
     assert not storage.exists(expired.file.name)
@@ -265,9 +266,18 @@ def test_cleanup_deletes_expired_files_and_rows_only(owner, other_user, django_c
     assert data_exports_cleanup() == 0
 
 
+def test_failed_attempts_are_cleaned_up_after_the_link_period(owner, settings):
+    failed = DataExport.objects.create(user=owner, status=DataExport.Status.FAILED)
+    assert data_exports_cleanup() == 0
+    DataExport.objects.filter(id=failed.id).update(created_at=timezone.now() - timedelta(days=8))
+    assert data_exports_cleanup() == 1 and not DataExport.objects.exists()
+
+
 def test_staff_see_data_exports_in_the_admin_but_cannot_open_them(client, owner, django_user_model):
     export = built(owner)
-    staff = django_user_model.objects.create_superuser(email="staff@example.com", password="x-long-passphrase")
+    staff = django_user_model.objects.create_superuser(
+        email="staff@example.com", password="x-long-passphrase"
+    )
     client.force_login(staff)
     listing = client.get(reverse("admin:accounts_dataexport_changelist"))
     assert listing.status_code == 200 and owner.email in listing.content.decode()

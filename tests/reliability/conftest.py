@@ -23,7 +23,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,7 +128,7 @@ class TcpProxy:
     def stop(self) -> None:
         listener, self._listener = self._listener, None
         if listener is not None:
-            listener.close()
+            _close(listener)  # shutdown wakes the thread blocked in accept(); the port is free at once
         with self._lock:
             sockets, self._sockets = self._sockets, set()
         for sock in sockets:
@@ -169,10 +169,8 @@ class TcpProxy:
 
 
 def _close(sock: socket.socket) -> None:
-    try:
+    with suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()
 
 
@@ -299,7 +297,7 @@ class FaultStack:
 
 
 @pytest.fixture(scope="session")
-def faults_db(services):
+def faults_db(services):  # noqa: F811  (the imported fixture, requested)
     def drop_and_maybe_create(create: bool) -> None:
         with psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=3) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {RELIABILITY_DB} WITH (FORCE)")

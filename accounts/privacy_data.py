@@ -52,6 +52,7 @@ def user_data_collect(*, user: User) -> UserData:
         "gamification": _gamification(user),
         "api_tokens": _api_tokens(user),
         "webhooks": _webhooks(user),
+        "usage_statistics": _analytics_events(user),
         "data_exports": _data_exports(user),
     }
     return UserData(data=data, files=files)
@@ -259,6 +260,15 @@ def _webhooks(user: User) -> list[dict[str, Any]]:
     return list(model.objects.filter(**{owner_field(model): user}).order_by("pk").values(*present))
 
 
+def _analytics_events(user: User) -> list[dict[str, Any]]:
+    """What the analytics app recorded while the user had said yes to statistics."""
+    model = _installed_model("analytics", "AnalyticsEvent")
+    if model is None:
+        return []
+    wanted = [name for name in ("name", "properties", "created_at") if _has_field(model, name)]
+    return list(model.objects.filter(**{owner_field(model): user}).order_by("pk").values(*wanted))
+
+
 def _data_exports(user: User) -> list[dict[str, Any]]:
     return list(
         DataExport.objects.filter(user=user)
@@ -269,10 +279,14 @@ def _data_exports(user: User) -> list[dict[str, Any]]:
 
 def webhook_model() -> type[models.Model] | None:
     """``webhooks.Webhook`` when that app is installed."""
-    if not apps.is_installed("webhooks"):
+    return _installed_model("webhooks", "Webhook")
+
+
+def _installed_model(app_label: str, name: str) -> type[models.Model] | None:
+    if not apps.is_installed(app_label):
         return None
     try:
-        return apps.get_model("webhooks", "Webhook")
+        return apps.get_model(app_label, name)
     except LookupError:
         return None
 

@@ -198,6 +198,18 @@ def test_the_zip_lists_webhooks_without_their_secret(owner):
     assert "SECRET-X" not in text
 
 
+def test_the_zip_holds_my_usage_statistics_when_that_app_records_them(owner):
+    from django.apps import apps
+
+    if not apps.is_installed("analytics"):
+        assert json.loads(archive(built(owner)).read("data.json"))["usage_statistics"] == []
+        return
+    model = apps.get_model("analytics", "AnalyticsEvent")
+    model.objects.create(name="book_created", user=owner, properties={"pages": 5})
+    [event] = json.loads(archive(built(owner)).read("data.json"))["usage_statistics"]
+    assert event["name"] == "book_created" and event["properties"] == {"pages": 5}
+
+
 def test_a_picture_missing_from_storage_is_listed_not_fatal(owner):
     book = book_with_files(owner)
     page = book.pages.get(number=2)

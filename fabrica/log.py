@@ -71,7 +71,7 @@ _task_started: dict[str, float] = {}
 @task_prerun.connect
 def _task_log_start(task_id=None, task=None, **kwargs):
     _task_started[task_id] = time.monotonic()
-    task_logger.info("task %s[%s] started", getattr(task, "name", "?"), task_id)
+    task_logger.debug("task %s[%s] started", getattr(task, "name", "?"), task_id)
 
 
 @task_success.connect

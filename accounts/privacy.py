@@ -104,7 +104,7 @@ def data_export_build(*, data_export_id) -> DataExport | None:
         archive.seek(0, 2)
         size = archive.tell()
         archive.seek(0)
-        export.file.save(f"{export.user_id}/{export.id}.zip", File(archive), save=False)
+        export.file.save(f"{export.user_id}/{export.id}.zip", File(archive, name="data.zip"), save=False)
     return _ready(export, size=size, missing=missing)
 
 

@@ -54,7 +54,8 @@ def progress_snapshot(book: Book) -> dict[str, Any]:
             else None,
             "error": page.error_message if page.status == page.Status.FAILED else "",
         }
-        for page in book.pages.order_by("number").only("number", "status", "error_message")
+        # "book" too: the related manager reads each row's book_id, a query per page when deferred.
+        for page in book.pages.order_by("number").only("book", "number", "status", "error_message")
     ]
     return {
         "id": str(book.id),

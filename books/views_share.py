@@ -119,7 +119,8 @@ def _open_graph(request: HttpRequest, link: ShareLink, pages: list[Page]) -> dic
 
 
 def _pages(book: Book) -> list[Page]:
-    return list(book.pages.order_by("number").only("number", "text", "status", "image", "thumbnail"))
+    # "book" too: the related manager reads each row's book_id, a query per page when deferred.
+    return list(book.pages.order_by("number").only("book", "number", "text", "status", "image", "thumbnail"))
 
 
 @_shared

@@ -444,7 +444,7 @@ def test_web_posts_without_the_csrf_token_are_refused_with_403(stack, owner, hos
         ("/me/tokens/", {"name": "roubado"}),
         (f"/books/{book_id}/delete/", {}),
         (f"/books/{book_id}/share/", {"expiry": "7d"}),
-        (f"/books/{book_id}/title/", {"title": "trocado"}),
+        (f"/books/{book_id}/title/edit/", {"title": "trocado"}),
         ("/me/preferences/", {"display_name": "x", "language": "pt-BR"}),
     ):
         response = owner.post(f"{stack.base_url}{path}", data=data, allow_redirects=False, timeout=10)
@@ -500,8 +500,8 @@ def test_another_familys_book_pages_and_pictures_are_404_on_the_web(stack, other
         assert response.status_code == 404, f"GET {path}: {response.status_code}"
     posts = [
         (f"/books/{book}/delete/", {}), (f"/books/{book}/share/", {"expiry": "7d"}),
-        (f"/books/{book}/retry/", {}), (f"/books/{book}/title/", {"title": "meu agora"}),
-        (f"/books/{book}/pages/1/text/", {"text": "meu agora"}), (f"/books/{book}/pages/1/regenerate/", {}),
+        (f"/books/{book}/retry/", {}), (f"/books/{book}/title/edit/", {"title": "meu agora"}),
+        (f"/books/{book}/pages/1/edit/", {"text": "meu agora"}), (f"/books/{book}/pages/1/regenerate/", {}),
         (f"/books/{book}/pages/1/move/", {"to": "2"}),
         (f"/books/{book}/pages/order/", {"order": "2,1,3,4,5"}),
         (f"/books/{book}/characters/", {"character_sheet": "meu"}), (f"/books/trash/{book}/restore/", {}),

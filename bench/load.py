@@ -161,14 +161,21 @@ def wait_for_books(stack: ProductionStack, ids: list[str], settle_seconds: float
         time.sleep(5)
 
 
-def check_pdf(stack: ProductionStack, book_id: str, token: str, pages: int, deadline: float) -> str | None:
-    """None when the book's PDF is valid with at least ``pages`` pages, else what is wrong."""
+def request_pdf(stack: ProductionStack, book_id: str, token: str) -> str:
+    """Ask for the book's screen PDF; returns the export's URL to poll (or an error text)."""
     headers = {"Authorization": f"Bearer {token}"}
     url = f"{stack.base_url}/api/v1/books/{book_id}/exports/"
     asked = requests.post(url, json={"format": "digital"}, headers=headers, timeout=30)
     if asked.status_code not in (200, 202):
-        return f"export request answered {asked.status_code}"
-    location = asked.headers["Location"]
+        return f"error: export request answered {asked.status_code}"
+    return asked.headers["Location"]
+
+
+def check_pdf(stack: ProductionStack, book_id: str, token: str, location: str, pages: int, deadline: float):
+    """None when the book's PDF is valid with at least ``pages`` pages, else what is wrong."""
+    if location.startswith("error: "):
+        return location.removeprefix("error: ")
+    headers = {"Authorization": f"Bearer {token}"}
     while True:
         export = requests.get(location, headers=headers, timeout=30).json()
         if export["status"] in ("ready", "failed"):
@@ -209,15 +216,21 @@ def run(args: argparse.Namespace) -> dict:
         )
         books = wait_for_books(stack, ids, args.settle_minutes * 60) if ids else []
         owner = {c["id"]: c["email"] for c in created}
-        pdf_deadline = time.monotonic() + 600
         problems = []
+        generated = [b for b in books if b["status"] == "generated"]
+        # All the PDFs are asked for first, so the workers build them side by side.
+        locations = {b["id"]: request_pdf(stack, b["id"], tokens[owner[b["id"]]]) for b in generated}
+        pdf_deadline = time.monotonic() + max(300, 15 * len(generated))
         for book in books:
             if book["status"] != "generated":
                 problems.append(f"{book['id']}: {book['status']}")
                 continue
             if book["pages"] != book["num_pages"] or book["done_with_image"] != book["num_pages"]:
                 problems.append(f"{book['id']}: {book['done_with_image']}/{book['num_pages']} pages done")
-            problem = check_pdf(stack, book["id"], tokens[owner[book["id"]]], book["num_pages"], pdf_deadline)
+            token = tokens[owner[book["id"]]]
+            problem = check_pdf(
+                stack, book["id"], token, locations[book["id"]], book["num_pages"], pdf_deadline
+            )
             if problem:
                 book["pdf"] = problem
                 problems.append(f"{book['id']}: {problem}")

@@ -118,6 +118,10 @@ def stack_env(
         "AI_OFFLINE_FAILURE_RATE": "0",
         # Every simulated parent signs in from 127.0.0.1: the per-IP login limit would refuse them.
         "ACCOUNT_LOGIN_RATE": "10000/m/ip",
+        "ACCOUNT_LOGIN_FAILED_RATE": "10000/m/ip,5/300s/key",
+        # A reverse proxy keeps its idle connections shorter than the app server's; locust's
+        # pool has no idle limit, so uvicorn's 5 s default races it (resets on reused sockets).
+        "UVICORN_TIMEOUT_KEEP_ALIVE": "75",
     }
 
 

@@ -41,7 +41,7 @@ from tests.integration.conftest import BIN, Stack, _free_port, _healthz_ok, _sta
 pytestmark = [pytest.mark.integration]
 
 EMAIL = "schemathesis@fabrica.local"
-MAX_EXAMPLES = 12
+MAX_EXAMPLES = 10
 GENERATION_TIMEOUT = 120
 CHECKS = [
     not_a_server_error,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import time
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 
 import hypothesis
@@ -182,6 +183,23 @@ def _aim(case, objects: Objects) -> None:
         params["export_id"] = objects.export
 
 
+# Requests sent, by operation: printed at the end of the run (the report's operations and examples).
+CALLS: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="module")
+def run_report(request):
+    started = time.monotonic()
+    yield
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and CALLS:
+        counts, seconds = sorted(CALLS.values()), time.monotonic() - started
+        reporter.write_line(
+            f"schemathesis: {len(counts)} operations, {sum(counts)} requests "
+            f"({counts[0]} to {counts[-1]} an operation) in {seconds:.0f} s"
+        )
+
+
 @schema.parametrize()
 @hypothesis.settings(
     max_examples=MAX_EXAMPLES,
@@ -190,6 +208,7 @@ def _aim(case, objects: Objects) -> None:
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_every_operation_answers_as_the_schema_says(case, objects):
+def test_every_operation_answers_as_the_schema_says(case, objects, run_report):
     _aim(case, objects)
+    CALLS[case.operation.label] += 1
     case.call_and_validate(checks=CHECKS, timeout=30)

@@ -221,6 +221,10 @@ def test_cleanup_deletes_expired_download_my_data_archives(owner):
     DataExport.objects.create(user=owner, status=DataExport.Status.READY, expires_at=_old(1))
     DataExport.objects.create(user=owner, status=DataExport.Status.READY, expires_at=_old(-3))
 
+    dry = _run("cleanup", "--dry-run")
+    assert "expired “download my data” files: would delete 1" in dry
+    assert DataExport.objects.count() == 2
+
     out = _run("cleanup")
 
     assert "expired “download my data” files: deleted 1" in out

@@ -59,14 +59,15 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     )
     if not claimed:
         return None
-    delivery = WebhookDelivery.objects.select_related("webhook__owner").get(id=delivery_id)
+    delivery = WebhookDelivery.objects.select_related("webhook__owner").filter(id=delivery_id).first()
+    if delivery is None:
+        return None  # the webhook was deleted meanwhile, and its log with it
     if not delivery.webhook.is_active:
         attempt = Attempt(error=_("Not sent: the webhook is turned off."), retryable=False)
     else:
         attempt = _send(webhook=delivery.webhook, delivery=delivery)
     _record(delivery=delivery, attempt=attempt)
-    delivery.refresh_from_db()
-    return delivery
+    return WebhookDelivery.objects.filter(id=delivery_id).first()
 
 
 def _send(*, webhook: Webhook, delivery: WebhookDelivery) -> Attempt:
@@ -147,13 +148,15 @@ def _record(*, delivery: WebhookDelivery, attempt: Attempt) -> None:
         and delivery.attempt < settings.WEBHOOKS_MAX_ATTEMPTS
     )
     outcome = Outcome.SUCCEEDED if attempt.succeeded else Outcome.RETRYING if retry else Outcome.FAILED
-    WebhookDelivery.objects.filter(id=delivery.id).update(
+    recorded = WebhookDelivery.objects.filter(id=delivery.id).update(
         outcome=outcome,
         status_code=attempt.status_code,
         duration_ms=attempt.duration_ms,
         response_excerpt=attempt.excerpt,
         error=attempt.error[:500],
     )
+    if not recorded:
+        return  # deleted with its webhook while it was being sent
     webhook = delivery.webhook
     if attempt.succeeded:
         Webhook.objects.filter(id=webhook.id).update(consecutive_failures=0, last_success_at=timezone.now())

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from webhooks import delivery as delivery_module
 from webhooks.delivery import backoff_seconds, deliveries_resume, delivery_attempt
 from webhooks.events import delivery_queue, event_payload
 from webhooks.models import Webhook, WebhookDelivery
@@ -239,3 +240,22 @@ def test_lost_attempts_are_queued_again(
     assert deliveries_resume() == 2
     assert sorted(sent) == sorted([lost.id, stuck.id])
     assert WebhookDelivery.objects.get(id=stuck.id).outcome == Outcome.PENDING
+
+
+def test_a_webhook_deleted_while_its_event_is_sent_leaves_nothing_behind(
+    owner, local_delivery, receiver, queued, monkeypatch, django_capture_on_commit_callbacks
+):
+    receiver.default = Answer(500)
+    webhook = webhook_make(owner=owner, url=receiver.url)
+    first = _event(webhook, django_capture_on_commit_callbacks)
+    original_send = delivery_module._send
+
+    def send_then_delete(**kwargs):
+        attempt = original_send(**kwargs)
+        Webhook.objects.filter(id=webhook.id).delete()
+        return attempt
+
+    monkeypatch.setattr(delivery_module, "_send", send_then_delete)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_attempt(delivery_id=first.id) is None
+    assert not WebhookDelivery.objects.exists() and queued == [(first.id, 0)]

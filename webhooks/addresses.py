@@ -42,7 +42,7 @@ def resolve(host: str, port: int) -> list[str]:
     """The IP addresses ``host`` resolves to (tests replace this; nothing else should)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
+    except (OSError, UnicodeError, ValueError) as exc:  # unknown name, or not a name at all
         raise HostNotFound(_("We could not find the host “%(host)s”.") % {"host": host}) from exc
     return sorted({info[4][0] for info in infos})
 

@@ -93,3 +93,10 @@ def test_private_addresses_are_allowed_only_when_the_setting_says_so(production,
     assert refusal("https://nas.local/hook")
     settings.WEBHOOKS_ALLOW_PRIVATE = True
     assert url_validate("https://nas.local/hook") == "https://nas.local/hook"
+
+
+def test_the_real_resolver_turns_a_name_that_cannot_exist_into_a_clear_message():
+    from webhooks.addresses import HostNotFound, resolve
+
+    with pytest.raises(HostNotFound, match="could not find the host"):
+        resolve("a" * 64 + ".example.com", 443)  # refused by the IDNA codec, before any lookup

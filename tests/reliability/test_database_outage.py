@@ -90,7 +90,7 @@ def test_books_made_while_the_database_goes_away_exist_whole_or_not_at_all(stack
     parent = stack.parent("db-cut@fabrica.local")
     assert parent.get(f"{stack.base_url}/books/new/", timeout=10).status_code == 200
     answers: dict[str, int] = {}
-    themes = [f"livro cortado {n}" for n in range(8)]
+    themes = [f"livro cortado {n}" for n in range(6)]
 
     def send(theme: str) -> None:
         try:
@@ -101,7 +101,7 @@ def test_books_made_while_the_database_goes_away_exist_whole_or_not_at_all(stack
     for n, theme in enumerate(themes):
         thread = threading.Thread(target=send, args=(theme,))
         thread.start()
-        time.sleep(0.05 * n)  # cut at a different moment of each request (or after it)
+        time.sleep(0.08 * n)  # cut at a different moment of each request (or after it)
         stack.pg.stop()
         thread.join(timeout=60)
         restored_at = time.time()

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -128,6 +128,13 @@ class BookList(generics.ListAPIView):
             "the book the first request made (header `Idempotent-Replayed: true`) instead of a new one."
         ),
         request=BookCreateSerializer,
+        examples=[
+            OpenApiExample(
+                "Five pages in the cartoon style",
+                value={"style": "cartoon", "num_pages": 5, "theme": "a turtle learning to swim"},
+                request_only=True,
+            )
+        ],
         parameters=[IDEMPOTENCY_KEY],
         responses={
             202: BookDetailSerializer,

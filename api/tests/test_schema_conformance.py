@@ -162,3 +162,14 @@ def test_the_202_shows_the_book_as_made_even_when_the_worker_has_already_started
     assert response.status_code == 202, response.content
     assert response.json()["status"] == "queued"
     assert response["Location"] == response.json()["url"]
+
+
+def test_the_documented_example_of_making_a_book_is_accepted(spec, api):
+    """schemathesis sends the schema's examples first: they must make a book, not a 400."""
+    content = spec["paths"]["/api/v1/books/"]["post"]["requestBody"]["content"]["application/json"]
+    examples = [example["value"] for example in content["examples"].values()]
+    assert examples
+    for example in examples:
+        response = api.post("/api/v1/books/", example, format="json")
+        assert response.status_code == 202, response.content
+        assert_matches(spec, response, "/api/v1/books/", "post")

@@ -96,14 +96,13 @@ def test_on_s3_the_archive_holds_the_pictures_and_deleting_the_account_empties_t
     other_user,
     owner_client,
     django_capture_on_commit_callbacks,
-    settings,
+    celery_eager,
 ):
     from accounts.models import DataExport
     from accounts.privacy import data_export_build
     from exports.services import export_request
     from exports.tests.factories import generated_book
 
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     book = generated_book(owner=owner)
     others = generated_book(owner=other_user)
     with django_capture_on_commit_callbacks(execute=True):

@@ -5,12 +5,19 @@ from webhooks.models import Webhook, WebhookDelivery
 
 @admin.register(Webhook)
 class WebhookAdmin(admin.ModelAdmin):
+    """Operators may turn a webhook off (with a reason) or back on; nothing else."""
+
     list_display = ["url", "owner", "is_active", "consecutive_failures", "last_success_at", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["url", "owner__email"]
-    raw_id_fields = ["owner"]
-    readonly_fields = ["consecutive_failures", "disabled_at", "last_success_at", "created_at"]
+    # The URL is the owner's to change, through the checks that keep it off private addresses.
+    readonly_fields = [
+        "owner", "url", "events", "consecutive_failures", "disabled_at", "last_success_at", "created_at",
+    ]  # fmt: skip
     exclude = ["secret_encrypted"]  # the signing secret is the owner's, not the operators'
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(WebhookDelivery)

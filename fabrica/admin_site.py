@@ -37,7 +37,7 @@ class FabricaAdminSite(admin.AdminSite):
         inner = super().admin_view(view, cacheable)
 
         def wrapper(request, *args, **kwargs):
-            redirect = staff_mfa_redirect(request) if view.__name__ != "logout" else None
+            redirect = staff_mfa_redirect(request) if getattr(view, "__name__", "") != "logout" else None
             if redirect is not None:
                 return redirect
             since = admin_log_mark(request)

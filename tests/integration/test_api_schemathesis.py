@@ -191,11 +191,14 @@ CALLS: Counter[str] = Counter()
 def run_report(request):
     started = time.monotonic()
     yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None and CALLS:
-        counts, seconds = sorted(CALLS.values()), time.monotonic() - started
+    plugins = request.config.pluginmanager
+    reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
+    if reporter is None or capture is None or not CALLS:
+        return
+    counts, seconds = sorted(CALLS.values()), time.monotonic() - started
+    with capture.global_and_fixture_disabled():  # teardown output is captured otherwise
         reporter.write_line(
-            f"schemathesis: {len(counts)} operations, {sum(counts)} requests "
+            f"\nschemathesis: {len(counts)} operations, {sum(counts)} requests "
             f"({counts[0]} to {counts[-1]} an operation) in {seconds:.0f} s"
         )
 

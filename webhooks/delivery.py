@@ -90,8 +90,10 @@ def _send(*, webhook: Webhook, delivery: WebhookDelivery) -> Attempt:
         return _post(webhook.url, body=body, headers=headers, started=started)
     except UnsafeDestination as exc:
         return Attempt(duration_ms=_ms(started), error=exc.message, retryable=False)
+    except requests.ConnectTimeout:
+        return Attempt(duration_ms=_ms(started), error=_timeout_message(settings.WEBHOOKS_CONNECT_TIMEOUT))
     except requests.Timeout:
-        return Attempt(duration_ms=_ms(started), error=_timeout_message())
+        return Attempt(duration_ms=_ms(started), error=_timeout_message(settings.WEBHOOKS_READ_TIMEOUT))
     except requests.RequestException as exc:
         return Attempt(
             duration_ms=_ms(started), error=_("Could not connect: %(error)s") % {"error": _brief(exc)}
@@ -128,10 +130,8 @@ def _ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
 
-def _timeout_message() -> str:
-    return _("The endpoint did not answer within %(seconds)s seconds.") % {
-        "seconds": f"{settings.WEBHOOKS_CONNECT_TIMEOUT + settings.WEBHOOKS_READ_TIMEOUT:g}"
-    }
+def _timeout_message(seconds: float) -> str:
+    return _("The endpoint did not answer within %(seconds)s seconds.") % {"seconds": f"{seconds:g}"}
 
 
 def _brief(exc: Exception) -> str:

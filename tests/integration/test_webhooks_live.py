@@ -155,7 +155,7 @@ def test_an_endpoint_that_does_not_answer_in_time_gets_the_event_again(worker, a
     assert first.headers["X-Fabrica-Event-Id"] == second.headers["X-Fabrica-Event-Id"]
     assert _verified(second, webhook["secret"])["type"] == "export.ready"
     assert log[0]["outcome"] == "retrying" and log[0]["status_code"] is None
-    assert "did not answer within" in log[0]["error"]
+    assert " 1 " in log[0]["error"]  # "did not answer within 1 seconds", in the user's language
     assert log[1]["outcome"] == "succeeded" and log[1]["attempt"] == 2
 
 
@@ -176,7 +176,7 @@ def test_an_endpoint_that_keeps_failing_is_turned_off(worker, api, generated, re
     finally:
         _unregister(worker, api, webhook)
     assert state["is_active"] is False, state
-    assert "2 events in a row" in state["disabled_reason"] and "503" in state["disabled_reason"]
+    assert state["disabled_at"] and "503" in state["disabled_reason"]  # the reason, in the user's language
     assert (
         len(receiver.received) == 6 and len({r.headers["X-Fabrica-Event-Id"] for r in receiver.received}) == 2
     )

@@ -31,6 +31,8 @@ from webhooks.signing import signed_headers
 logger = logging.getLogger(__name__)
 
 EXCERPT_CHARS = 500
+# The delivery log is kept this long (deliveries_prune).
+DELIVERY_LOG_KEPT = timedelta(days=30)
 Outcome = WebhookDelivery.Outcome
 
 
@@ -215,3 +217,18 @@ def deliveries_resume(*, now=None, stale_after: timedelta = timedelta(minutes=10
     for delivery_id in ids:
         webhook_deliver.delay(delivery_id)
     return len(ids)
+
+
+def deliveries_prune(*, dry_run: bool = False, now=None) -> int:
+    """Delete the log of attempts older than ``DELIVERY_LOG_KEPT`` (for ``manage.py cleanup``).
+
+    Attempts still waiting to be sent stay, however old, so no event is lost to the cleanup.
+    """
+    cutoff = (now or timezone.now()) - DELIVERY_LOG_KEPT
+    old = WebhookDelivery.objects.filter(created_at__lt=cutoff).exclude(
+        outcome__in=[Outcome.PENDING, Outcome.SENDING]
+    )
+    if dry_run:
+        return old.count()
+    deleted, _rows = old.delete()
+    return deleted

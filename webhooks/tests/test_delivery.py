@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from webhooks import delivery as delivery_module
-from webhooks.delivery import backoff_seconds, deliveries_resume, delivery_attempt
+from webhooks.delivery import backoff_seconds, deliveries_prune, deliveries_resume, delivery_attempt
 from webhooks.events import delivery_queue, event_payload
 from webhooks.models import Webhook, WebhookDelivery
 from webhooks.tests.conftest import PUBLIC_IP, webhook_make
@@ -259,3 +259,18 @@ def test_a_webhook_deleted_while_its_event_is_sent_leaves_nothing_behind(
     with django_capture_on_commit_callbacks(execute=True):
         assert delivery_attempt(delivery_id=first.id) is None
     assert not WebhookDelivery.objects.exists() and queued == [(first.id, 0)]
+
+
+def test_the_log_is_pruned_after_30_days_but_waiting_attempts_stay(owner, local_delivery, queued):
+    webhook = webhook_make(owner=owner, url="http://127.0.0.1:9/hook")
+    rows = [
+        delivery_queue(webhook=webhook, payload=event_payload(type="book.generated", data={})) for _ in "abc"
+    ]
+    old, waiting, recent = rows
+    WebhookDelivery.objects.filter(id=old.id).update(outcome=Outcome.SUCCEEDED)
+    WebhookDelivery.objects.filter(id__in=[old.id, waiting.id]).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+    assert deliveries_prune(dry_run=True) == 1 and WebhookDelivery.objects.count() == 3
+    assert deliveries_prune() == 1
+    assert set(WebhookDelivery.objects.values_list("id", flat=True)) == {waiting.id, recent.id}

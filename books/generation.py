@@ -152,6 +152,9 @@ def book_write_story(*, book_id, job_id: int | None = None) -> None:
 
 @transaction.atomic
 def _book_save_story(*, book: Book, story) -> None:
+    # Two story tasks for one book (a resume while the first was still writing) take turns
+    # here: the second finds the pages and stops, instead of failing on duplicate page numbers.
+    Book.objects.select_for_update().filter(id=book.id).first()
     if Page.objects.filter(book=book).exists():
         return
     Page.objects.bulk_create(

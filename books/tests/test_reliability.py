@@ -324,3 +324,19 @@ def test_a_page_that_meets_an_outage_is_drawn_again_not_failed(owner, celery_eag
     assert book.status == Book.Status.GENERATED, book.error_message
     assert set(book.pages.values_list("attempts", flat=True)) == {2}  # each retry recorded
     assert book.jobs.get().status == GenerationJob.Status.SUCCEEDED
+
+
+@pytest.mark.django_db
+def test_a_story_written_twice_keeps_the_first_pages(owner):
+    from ai.services import story_generate
+
+    book = book_factory(owner=owner, status=Book.Status.QUEUED)
+    Book.objects.filter(id=book.id).update(status=Book.Status.GENERATING)
+    story = story_generate(request=generation._story_request(book), book_id=book.id).story
+
+    generation._book_save_story(book=book, story=story)
+    first = list(book.pages.values_list("id", "number"))
+    generation._book_save_story(book=book, story=story)
+
+    assert list(book.pages.values_list("id", "number")) == first
+    assert len(first) == book.num_pages

@@ -14,6 +14,8 @@ class Action(models.TextChoices):
     LOGIN = "auth.login", _("signed in")
     LOGIN_FAILED = "auth.login_failed", _("failed sign-in")
     LOGOUT = "auth.logout", _("signed out")
+    MFA_ADDED = "mfa.added", _("second factor added")
+    MFA_REMOVED = "mfa.removed", _("second factor removed")
     BOOK_DELETED = "book.deleted", _("book moved to the trash")
     BOOK_RESTORED = "book.restored", _("book restored from the trash")
     BOOK_PURGED = "book.purged", _("book deleted for good")

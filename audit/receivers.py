@@ -1,8 +1,10 @@
 """Sign-ins, failed sign-ins and sign-outs, from Django's auth signals (allauth's login, the
-admin's and any other all end in ``django.contrib.auth.login``). Connected in ``AuditConfig.ready``."""
+admin's and any other all end in ``django.contrib.auth.login``), and second factors added or
+removed, from allauth.mfa's. Connected in ``AuditConfig.ready``."""
 
 from __future__ import annotations
 
+from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -34,3 +36,17 @@ def login_failure_recorded(sender, credentials, request=None, **kwargs) -> None:
 def logout_recorded(sender, request, user, **kwargs) -> None:
     if user is not None:
         audit_record(Action.LOGOUT, request=request, actor=user, target=user)
+
+
+@receiver(authenticator_added, dispatch_uid="audit.mfa_added")
+def authenticator_added_recorded(sender, request, user, authenticator, **kwargs) -> None:
+    audit_record(
+        Action.MFA_ADDED, request=request, actor=user, target=user, details={"type": authenticator.type}
+    )
+
+
+@receiver(authenticator_removed, dispatch_uid="audit.mfa_removed")
+def authenticator_removed_recorded(sender, request, user, authenticator, **kwargs) -> None:
+    audit_record(
+        Action.MFA_REMOVED, request=request, actor=user, target=user, details={"type": authenticator.type}
+    )

@@ -13,7 +13,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.urls import reverse
 
-from audit.models import Action
+from audit.models import Action, AuditEntry
 from audit.tests.helpers import FROM, assert_entry
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,9 @@ def _code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
-def test_staff_without_an_authenticator_are_sent_to_set_one_up(client, superuser):
+def test_staff_without_an_authenticator_are_sent_to_set_one_up(
+    client, superuser, django_capture_on_commit_callbacks
+):
     login = client.post(
         f"{reverse('account_login')}?next={ADMIN}", {"login": superuser.email, "password": PASSWORD}
     )
@@ -55,10 +57,13 @@ def test_staff_without_an_authenticator_are_sent_to_set_one_up(client, superuser
     secret = client.session["mfa.totp.secret"]
     assert setup.status_code == 200 and secret in setup.content.decode()  # and its QR code
 
-    activated = client.post(response["Location"], {"code": _code(secret)})
+    with django_capture_on_commit_callbacks(execute=True):  # allauth reports the new authenticator then
+        activated = client.post(response["Location"], {"code": _code(secret)})
 
     assert activated.status_code == 302
     assert Authenticator.objects.filter(user=superuser, type=Authenticator.Type.TOTP).exists()
+    added = AuditEntry.objects.filter(action=Action.MFA_ADDED).values_list("actor", "details")
+    assert (superuser.id, {"type": "totp"}) in list(added)
     with time_machine.travel(time.time() + 30):  # the code just used does not work twice
         confirm = client.get(ADMIN)
         assert confirm["Location"].startswith(reverse("mfa_reauthenticate"))
@@ -148,3 +153,16 @@ def test_the_requirement_follows_debug(debug, required):
         text=True,
     )
     assert result.stdout.strip() == required, result.stderr
+
+
+def test_removing_the_authenticator_is_recorded(client, superuser, secret):
+    client.post(reverse("account_login"), {"login": superuser.email, "password": PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": _code(secret)})
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    response = client.post(reverse("mfa_deactivate_totp"), **FROM)
+
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(type=Authenticator.Type.TOTP).exists()
+    entry = assert_entry(Action.MFA_REMOVED, actor=superuser, target=superuser)
+    assert entry.details == {"type": "totp"}

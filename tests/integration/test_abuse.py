@@ -6,6 +6,7 @@ Every response of the battery is collected; the last test asserts none of them w
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import subprocess
@@ -204,6 +205,44 @@ def test_an_upload_over_the_size_limit_is_refused_with_413(stack, owner):
     )
     assert response.status_code == 413
     assert "MB" in response.text
+
+
+def _announce_too_much(stack: Stack, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
+    """Announce a 60 MB body, send 1 KB of it: the answer must come from the Content-Length alone."""
+    port = int(stack.base_url.rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.putrequest("POST", path)
+        for name, value in {**headers, "Content-Length": str(60 * 1024 * 1024)}.items():
+            connection.putheader(name, value)
+        connection.endheaders(b"a" * 1024)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_an_announced_oversized_upload_is_refused_before_it_is_read(stack, owner, owner_api):
+    cookies = "; ".join(f"{name}={value}" for name, value in owner.cookies.items())
+    status, body = _announce_too_much(
+        stack,
+        "/books/new/",
+        {
+            "Cookie": cookies,
+            "X-CSRFToken": owner.cookies["csrftoken"],
+            "Content-Type": "multipart/form-data; boundary=x",
+        },
+    )
+    SEEN.append(("POST", "/books/new/ (announced 60 MB)", status))
+    assert status == 413 and b"MB" in body
+    status, body = _announce_too_much(
+        stack,
+        "/api/v1/books/",
+        {**owner_api.headers, "Content-Type": "application/json"},
+    )
+    SEEN.append(("POST", "/api/v1/books/ (announced 60 MB)", status))
+    assert status == 413
+    assert json.loads(body)["error"]["code"] == "too_large"
 
 
 def test_a_body_over_the_size_limit_on_the_api_gets_the_json_error_shape(stack, owner_api):

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ai.secrets import encrypt
 from webhooks.addresses import url_validate
 from webhooks.errors import WebhookInvalid
 from webhooks.events import webhook_test_send
-from webhooks.models import Event, Webhook, WebhookDelivery
+from webhooks.models import TEST_EVENT, Event, Webhook, WebhookDelivery
 from webhooks.signing import secret_generate
+
+# One test event per webhook at most this often: the button must not become a way to flood a URL.
+TEST_EVENT_INTERVAL = timedelta(seconds=10)
 
 
 def webhooks_for(user) -> QuerySet[Webhook]:
@@ -78,4 +84,9 @@ def webhook_enable(*, webhook: Webhook) -> Webhook:
 def webhook_test(*, webhook: Webhook) -> WebhookDelivery:
     if not webhook.is_active:
         raise WebhookInvalid(_("Turn the webhook back on before sending it a test event."), code="disabled")
+    since = timezone.now() - TEST_EVENT_INTERVAL
+    if webhook.deliveries.filter(event_type=TEST_EVENT, created_at__gte=since).exists():
+        raise WebhookInvalid(
+            _("A test event was just sent. Wait a few seconds before sending another."), code="too_soon"
+        )
     return webhook_test_send(webhook=webhook)

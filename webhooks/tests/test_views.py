@@ -121,3 +121,14 @@ def test_the_actions_only_accept_post(owner_client, owner):
 
 def test_the_profile_links_to_the_webhooks_page(owner_client):
     assert 'href="/me/webhooks/"' in owner_client.get("/me/").content.decode()
+
+
+def test_test_events_cannot_be_sent_in_a_burst(
+    owner_client, owner, queued, django_capture_on_commit_callbacks
+):
+    webhook = webhook_make(owner=owner, url=URL)
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(f"{PAGE}{webhook.id}/test/")
+        response = owner_client.post(f"{PAGE}{webhook.id}/test/", follow=True)
+    assert "Wait a few seconds" in response.content.decode()
+    assert WebhookDelivery.objects.count() == 1 and len(queued) == 1

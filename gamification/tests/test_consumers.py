@@ -7,6 +7,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
+from gamification.models import MissionTemplate
 from gamification.routing import websocket_urlpatterns
 from gamification.tests.factories import book_generated
 
@@ -27,6 +28,7 @@ def _first_book(user) -> None:
 def test_every_open_page_of_the_user_gets_the_badge_toast_and_others_get_nothing(owner, other_user):
     owner.language = "en"  # toasts speak the user's language, whatever the worker's
     owner.save()
+    MissionTemplate.objects.update(is_active=False)  # today's missions depend on the date; none here
 
     async def watch():
         tab_one, tab_two, stranger = _communicator(owner), _communicator(owner), _communicator(other_user)

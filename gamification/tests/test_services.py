@@ -15,7 +15,7 @@ from exports.services import export_register_download
 from gamification import services
 from gamification.ledger import News
 from gamification.live import celebration_events
-from gamification.models import Action, Player, UserBadge, XPEvent
+from gamification.models import Action, MissionTemplate, Player, UserBadge, XPEvent
 from gamification.services import on_book_shared, on_page_regenerated, xp_award
 from gamification.tests.factories import activity, book_generated, redraw_job
 
@@ -33,6 +33,7 @@ def _ledger_total(user) -> int:
 
 
 def test_a_finished_book_pays_its_xp_the_first_days_streak_and_the_first_book_badge(owner):
+    MissionTemplate.objects.update(is_active=False)  # today's missions depend on the date; none here
     book_generated(owner, num_pages=8)
     player = _player(owner)
     actions = sorted(XPEvent.objects.filter(user=owner).values_list("action", "amount"))

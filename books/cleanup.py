@@ -87,6 +87,7 @@ def _optional(*paths: str) -> tuple[Callable[..., int] | None, str]:
 OPTIONAL_SWEEPS = [
     (_("old analytics events (retention)"), ("analytics.services.analytics_purge",)),
     (_("expired “download my data” files"), ("accounts.privacy.data_exports_cleanup",)),
+    (_("webhook deliveries older than 30 days"), ("webhooks.delivery.deliveries_prune",)),
 ]
 
 

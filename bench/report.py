@@ -42,6 +42,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, help="override the number of users")
     parser.add_argument("--minutes", type=float, help="override the run time")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument(
+        "--load-from", type=Path, help="report a saved bench/load.py result (load.json) instead"
+    )
     parser.add_argument("--skip-faults", action="store_true")
     return parser.parse_args(argv)
 
@@ -64,7 +67,7 @@ def run_faults() -> dict:
     }
     started = time.monotonic()
     command = [
-        str(BIN / "python"), "-m", "pytest", str(FAULTS), "-q", "-p", "no:cacheprovider", "-s",
+        str(BIN / "python"), "-m", "pytest", str(FAULTS), "-q", "-p", "no:cacheprovider",
         f"--junitxml={junit}", "-o", "junit_logging=system-out", "-o", "junit_family=xunit2",
     ]  # fmt: skip
     completed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
@@ -166,7 +169,10 @@ def _ms(value: float | None) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    load_result = None if args.skip_load else run_load(args)
+    if args.load_from:
+        load_result = json.loads(args.load_from.read_text())
+    else:
+        load_result = None if args.skip_load else run_load(args)
     faults = None if args.skip_faults or not FAULTS.exists() else run_faults()
     report = markdown(load_result, faults)
     (RESULTS / "report.md").write_text(report)

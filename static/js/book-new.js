@@ -35,3 +35,21 @@
     if (tooLarge()) { event.preventDefault(); file.focus(); }
   });
 })();
+
+// A double click sends the form once: the buttons wait while the first post is on its way
+// (the server also makes one book of a repeated post). Back/forward brings them back.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.book-form");
+  if (!form) return;
+  form.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) return;
+    if (form.dataset.sent) { event.preventDefault(); return; }
+    form.dataset.sent = "1";
+    form.setAttribute("aria-busy", "true");
+  });
+  window.addEventListener("pageshow", function () {
+    delete form.dataset.sent;
+    form.removeAttribute("aria-busy");
+  });
+})();

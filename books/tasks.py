@@ -119,7 +119,8 @@ def book_purge(book_id: str) -> bool:
 @shared_task
 def books_resume_stuck() -> int:
     """Re-queue the missing work of books with no progress for a while (a lost task or worker)."""
-    from books.maintenance import STUCK_AFTER, books_resume_stuck as resume
+    from books.maintenance import STUCK_AFTER
+    from books.maintenance import books_resume_stuck as resume
 
     return sum(item.requeues for item in resume(stale_after=STUCK_AFTER, restart_clock=False))
 

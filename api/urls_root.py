@@ -11,5 +11,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     # Keep last: any other address ending in "/" is a JSON 404 (without the slash, APPEND_SLASH redirects).
-    re_path(r"^.*/$", NotFound.as_view(), name="api-not-found"),
+    # [\s\S] and \Z: a path with a newline in it is an address too.
+    re_path(r"^[\s\S]*/\Z", NotFound.as_view(), name="api-not-found"),
 ]

@@ -54,6 +54,7 @@ def test_page_zero_is_a_documented_404_too(spec, api):
         "/api/v1/books/00000000-0000-0000-0000-000000000000/pages/-1/regenerate/",
         "/api/v1/no-such-thing/",
         "/api/nothing/here/",
+        "/api/v1/books/00000000-0000-0000-0000-000000000000/pages/%0A1/regenerate/",  # a newline in the path
     ],
 )
 def test_an_address_the_urls_refuse_is_a_json_404_not_the_html_page(api, path):

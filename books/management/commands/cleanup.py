@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from books.cleanup import cleanup_run
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="count, delete nothing")
 
+    @translation.override("en")  # operators' output, one language (labels are translatable elsewhere)
     def handle(self, *args, dry_run: bool, **options):
         verb = "would delete" if dry_run else "deleted"
         for swept in cleanup_run(dry_run=dry_run):

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from books.maintenance import books_resume_stuck
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             help="only books with no progress for this many minutes (default 5; 0 = every book in progress)",
         )
 
+    @translation.override("en")  # operators' output, one language (labels are translatable elsewhere)
     def handle(self, *args, dry_run: bool, stale_minutes: int, **options):
         if stale_minutes < 0:
             raise CommandError("--stale-minutes cannot be negative.")

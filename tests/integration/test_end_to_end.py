@@ -103,6 +103,8 @@ def test_the_polling_fallback_that_finds_the_book_finished_swaps_in_the_whole_pa
     stack, parent, parents_book
 ):
     """Polling a finished book answers with the page body and tells HTMX to put it in #main."""
+    url = f"{stack.ws_url}/ws/books/{parents_book}/progress/"
+    assert _watch_until_finished(url, ws_headers(parent, stack))[-1]["status"] == "generated"
     response = parent.get(
         f"{stack.base_url}/books/{parents_book}/", headers={"HX-Request": "true"}, timeout=10
     )

@@ -32,6 +32,7 @@ from accounts.models import ApiToken, DataExport, User
 from accounts.privacy_data import ArchiveFile, owner_field, user_data_collect, webhook_model
 from audit.services import audit_record
 from books.models import Book, Page, ShareLink
+from books.trash import storage_folder_files
 from exports.models import Export
 from fabrica.errors import ApplicationError
 from gamification.models import UserBadge, XPEvent
@@ -273,7 +274,7 @@ def _account_files(user: User) -> list[tuple[Storage, str]]:
     books = Book.objects.filter(owner=user)
     for book_id, cover in books.values_list("id", "cover_image"):
         files += [(book_storage, cover)] if cover else []
-        files += _folder_files(book_storage, f"books/{book_id}")
+        files += storage_folder_files(book_storage, f"books/{book_id}")
     for image, thumbnail in Page.objects.filter(book__in=books).values_list("image", "thumbnail"):
         files += [(book_storage, name) for name in (image, thumbnail) if name]
     for name in Export.objects.filter(book__in=books).exclude(file="").values_list("file", flat=True):
@@ -282,14 +283,6 @@ def _account_files(user: User) -> list[tuple[Storage, str]]:
     for name in DataExport.objects.filter(user=user).exclude(file="").values_list("file", flat=True):
         files.append((data_storage, name))
     return list(dict.fromkeys(files))
-
-
-def _folder_files(storage: Storage, folder: str) -> list[tuple[Storage, str]]:
-    try:
-        _dirs, names = storage.listdir(folder)
-    except (FileNotFoundError, NotImplementedError):
-        return []
-    return [(storage, f"{folder}/{name}") for name in names]
 
 
 def _session_keys(user: User) -> list[str]:

@@ -106,11 +106,12 @@ def _book_files(book: Book) -> list[tuple[Storage, str]]:
     folders = {(storage, posixpath.dirname(name)) for storage, name in files}
     for storage, folder in folders:
         if posixpath.basename(folder) == str(book.pk):
-            files += _folder_files(storage, folder)
+            files += storage_folder_files(storage, folder)
     return list(dict.fromkeys(files))
 
 
-def _folder_files(storage: Storage, folder: str) -> list[tuple[Storage, str]]:
+def storage_folder_files(storage: Storage, folder: str) -> list[tuple[Storage, str]]:
+    """The files directly in ``folder`` of ``storage`` (none when it does not exist)."""
     try:
         _dirs, names = storage.listdir(folder)
     except (FileNotFoundError, NotImplementedError):

@@ -32,7 +32,8 @@ def _new_parent(stack: Stack) -> tuple[requests.Session, str, str]:
         "-c",
         "from allauth.account.models import EmailAddress\n"
         "from accounts.models import Tier, User\n"
-        f"user = User.objects.create_user(email={email!r}, password={password!r}, tier=Tier.default(), language='en')\n"
+        f"user = User.objects.create_user(email={email!r}, password={password!r},\n"
+        "    tier=Tier.default(), language='en')\n"
         "EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)\n",
     )
     return log_in(stack, email, password), email, password

@@ -75,7 +75,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--minutes", type=float, default=5.0)
-    parser.add_argument("--spawn-rate", type=float, default=5.0)
+    parser.add_argument(
+        "--spawn-rate",
+        type=float,
+        default=2.0,
+        help="users arriving a second (each signs in: at 5/s password hashing fills 2 cores during the ramp)",
+    )
     parser.add_argument("--pages", type=int, default=5, help="pages of each book the users make")
     parser.add_argument(
         "--settle-minutes", type=float, default=10.0, help="how long to wait for books after the run"

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+_LIVE_STACK_MARKERS = ("integration", "reliability", "e2e")
+
+
+def pytest_configure(config):
+    # FABRICA_TEST_DATE=2026-12-05 runs the whole suite as if it were that day (the clock
+    # still ticks), to find tests that only pass on some dates.
+    if date := os.environ.get("FABRICA_TEST_DATE"):
+        import time_machine
+
+        time_machine.travel(f"{date} 12:00:00-03:00", tick=True).start()
 
 
 def pytest_sessionstart(session):
@@ -15,6 +28,14 @@ def pytest_sessionstart(session):
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(request, settings):
+    """PBKDF2 costs ~0.2 s a user; unit tests do not test it. Live-stack tests keep the real
+    hashers, because the server process they log in to verifies with its own settings."""
+    if not any(request.node.get_closest_marker(name) for name in _LIVE_STACK_MARKERS):
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -25,11 +25,6 @@ DELETE = reverse("accounts:delete_account")
 PASSWORD = "a-long-passphrase-1"  # the owner fixture's
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def full_account(owner, django_capture_on_commit_callbacks):
     """The owner with books, files, an export, a share link, a token, XP, badges and a data export."""

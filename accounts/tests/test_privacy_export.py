@@ -30,11 +30,6 @@ STATUS = reverse("accounts:data_export_status")
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def png(shade: int) -> bytes:
     out = io.BytesIO()
     Image.new("L", (8, 10), shade).save(out, format="PNG")

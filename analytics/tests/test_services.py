@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 DAY = date(2026, 3, 10)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def agreed(owner):
     get_user_model().objects.filter(id=owner.id).update(analytics_consent=True)

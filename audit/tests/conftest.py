@@ -7,11 +7,6 @@ import pytest
 from exports.tests.factories import generated_book
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def book(owner):
     return generated_book(owner=owner)

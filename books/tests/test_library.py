@@ -16,11 +16,6 @@ LIST = reverse("books:list")
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _local(day: str) -> datetime:
     return timezone.make_aware(datetime.fromisoformat(day).replace(hour=12))
 

@@ -19,11 +19,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 XSS = "<script>alert('x')</script>"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def book(owner) -> Book:
     book = generated_book(owner=owner, title="Júlia e o Jardim", theme="flowers and bees")

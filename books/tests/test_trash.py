@@ -20,11 +20,6 @@ from exports.tests.factories import generated_book
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _trashed(owner, *, days_ago: float = 0, **fields) -> Book:
     deleted_at = timezone.now() - timedelta(days=days_ago)
     return book_factory(owner=owner, status=Book.Status.GENERATED, deleted_at=deleted_at, **fields)

@@ -10,9 +10,3 @@ def _media_root(request, tmp_path):
         request.getfixturevalue("settings").MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(request):
-    # Users are created in most database tests here; the real hasher is slow on purpose.
-    if request.node.get_closest_marker("django_db"):
-        settings = request.getfixturevalue("settings")
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -175,7 +175,8 @@ django.setup()
 from django.conf import settings
 from django.test import Client, override_settings
 # No collectstatic here: the 404 page links its assets unhashed instead of reading a manifest.
-plain = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+unhashed = "django.contrib.staticfiles.storage.StaticFilesStorage"
+plain = {**settings.STORAGES, "staticfiles": {"BACKEND": unhashed}}
 client = Client(HTTP_HOST="livros.example.com", REMOTE_ADDR="203.0.113.7")
 with override_settings(STORAGES=plain):
     codes = {path: client.get(path).status_code for path in ("/", "/healthz", "/readyz", "/metrics")}

@@ -47,14 +47,43 @@ def resolve(host: str, port: int) -> list[str]:
     return sorted({info[4][0] for info in infos})
 
 
+# IPv6 ranges whose addresses carry an IPv4 address that a translator or tunnel delivers to:
+# ``64:ff9b::7f00:1`` reaches 127.0.0.1 through NAT64, so the IPv4 inside must be public too.
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
+# Local-use NAT64 (RFC 8215): each network picks where the IPv4 sits inside it, so it cannot be
+# decoded reliably, and it only ever leads into a translator of our own network.
+NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to (NAT64, 6to4, Teredo, IPv4-compatible)."""
+    if ip in NAT64 or ip in IPV4_COMPATIBLE or ip in IPV4_TRANSLATED:
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    if ip.sixtofour:
+        return [ip.sixtofour]
+    if ip.teredo:
+        return list(ip.teredo)  # the relay server and the client behind its NAT
+    return []
+
+
+def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return ip.is_global and not ip.is_multicast
+
+
 def address_allowed(address: str) -> bool:
     """A public unicast address, or anything at all when private addresses are allowed."""
     if settings.WEBHOOKS_ALLOW_PRIVATE:
         return True
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone (fe80::1%eth0)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    if isinstance(ip, ipaddress.IPv4Address):
+        return _public(ip)
+    if ip.ipv4_mapped:  # ::ffff:0:0/96 is the IPv4 address itself, seen through an IPv6 socket
+        return _public(ip.ipv4_mapped)
+    if ip in NAT64_LOCAL_USE:
+        return False
+    return _public(ip) and all(_public(inner) for inner in _embedded_ipv4(ip))
 
 
 def _is_loopback(host: str) -> bool:

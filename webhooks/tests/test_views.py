@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from webhooks.models import Webhook, WebhookDelivery
 from webhooks.tests.conftest import PUBLIC_IP, webhook_make
+from webhooks.tests.test_addresses import EMBEDDED_PRIVATE_IPV4
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +64,16 @@ def test_a_bad_webhook_is_refused_with_the_message_next_to_the_field(owner_clien
     assert (
         'class="field field-error"' in response.content.decode() or "field-error" in response.content.decode()
     )
+    assert not Webhook.objects.exists()
+
+
+@pytest.mark.parametrize("address", EMBEDDED_PRIVATE_IPV4)
+def test_ipv6_forms_of_private_ipv4_addresses_are_refused_next_to_the_url_field(owner_client, address):
+    response = owner_client.post(PAGE, {"url": f"https://[{address}]/hook", "events": ["book.generated"]})
+    assert response.status_code == 400
+    page = response.content.decode()
+    error = re.search(r'<p class="error" id="id_url_error"[^>]*>(.*?)</p>', page, re.S)
+    assert error and "private, local or reserved" in error.group(1)
     assert not Webhook.objects.exists()
 
 

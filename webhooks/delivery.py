@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ai.secrets import SecretUnreadable
 from webhooks.addresses import (
     HostNotFound,
     PinnedAdapter,
@@ -30,6 +31,7 @@ from webhooks.addresses import (
     destination_check,
     unreachable_message,
 )
+from webhooks.errors import SigningSecretMissing
 from webhooks.events import delivery_queue
 from webhooks.models import TEST_EVENT, Webhook, WebhookDelivery
 from webhooks.signing import signed_headers
@@ -79,6 +81,18 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
 
 
 def _send(*, webhook: Webhook, delivery: WebhookDelivery) -> Attempt:
+    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
+    try:
+        headers = signed_headers(
+            secret=webhook.secret,
+            event_id=str(delivery.event_id),
+            event_type=delivery.event_type,
+            timestamp=str(int(time.time())),
+            body=body,
+        )
+    except (SecretUnreadable, SigningSecretMissing):
+        logger.error("webhook %s: its signing secret cannot be read; nothing sent", webhook.id)
+        return Attempt(error=secret_lost_message(), retryable=False)
     try:
         # Resolved once, here: the connection goes only to these checked addresses.
         addresses = destination_check(webhook.url)
@@ -86,14 +100,6 @@ def _send(*, webhook: Webhook, delivery: WebhookDelivery) -> Attempt:
         return Attempt(error=unreachable_message(), retryable=False)
     except HostNotFound:
         return Attempt(error=unreachable_message())
-    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
-    headers = signed_headers(
-        secret=webhook.secret,
-        event_id=str(delivery.event_id),
-        event_type=delivery.event_type,
-        timestamp=str(int(time.time())),
-        body=body,
-    )
     started = time.monotonic()
     try:
         return _post(webhook.url, addresses=addresses, body=body, headers=headers, started=started)
@@ -134,6 +140,13 @@ def _post(url: str, *, addresses: list[str], body: bytes, headers: dict, started
         error = _("The endpoint answered %(status)s.") % {"status": response.status_code}
     return Attempt(
         status_code=response.status_code, duration_ms=_ms(started), excerpt=text, error=error[:500]
+    )
+
+
+def secret_lost_message() -> str:
+    return _(
+        "Not sent: this webhook's signing secret can no longer be read (the site's secret key "
+        "changed). Delete the webhook and add it again to get a new secret."
     )
 
 

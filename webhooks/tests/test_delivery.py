@@ -17,7 +17,13 @@ from django.utils import timezone
 from webhooks import addresses
 from webhooks import delivery as delivery_module
 from webhooks.addresses import unreachable_message
-from webhooks.delivery import backoff_seconds, deliveries_prune, deliveries_resume, delivery_attempt
+from webhooks.delivery import (
+    backoff_seconds,
+    deliveries_prune,
+    deliveries_resume,
+    delivery_attempt,
+    secret_lost_message,
+)
 from webhooks.events import delivery_queue, event_payload
 from webhooks.models import Webhook, WebhookDelivery
 from webhooks.tests.conftest import PUBLIC_IP, webhook_make
@@ -343,6 +349,18 @@ def _self_signed(directory, name: str) -> tuple[str, str]:
         )
     )
     return str(cert_path), str(key_path)
+
+
+@pytest.mark.parametrize("stored", ["gAAAAAB-saved-under-a-key-we-no-longer-have", ""])
+def test_a_webhook_whose_secret_cannot_be_read_sends_nothing_and_says_why(
+    owner, local_delivery, receiver, queued, django_capture_on_commit_callbacks, stored
+):
+    webhook = webhook_make(owner=owner, url=receiver.url)
+    Webhook.objects.filter(id=webhook.id).update(secret_encrypted=stored)
+    row = delivery_attempt(delivery_id=_event(webhook, django_capture_on_commit_callbacks).id)
+    assert receiver.received == []  # never signed with an empty secret
+    assert row.outcome == Outcome.FAILED and row.error == secret_lost_message()
+    assert "Delete the webhook and add it again" in row.error
 
 
 def test_backoff_doubles_from_the_base_up_to_the_cap(settings):

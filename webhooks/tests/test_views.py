@@ -77,6 +77,14 @@ def test_ipv6_forms_of_private_ipv4_addresses_are_refused_next_to_the_url_field(
     assert not Webhook.objects.exists()
 
 
+def test_a_webhook_whose_secret_was_lost_says_so_on_the_page(owner_client, owner):
+    webhook = webhook_make(owner=owner, url=URL)
+    Webhook.objects.filter(id=webhook.id).update(secret_encrypted="gAAAAAB-saved-under-a-lost-key")
+    response = owner_client.get(PAGE)
+    assert response.status_code == 200
+    assert "data-secret-lost" in response.content.decode() and "data-secret>" not in response.content.decode()
+
+
 def test_the_page_lists_recent_deliveries_and_the_turned_off_notice(owner_client, owner, other_user):
     webhook = webhook_make(
         owner=owner, url=URL, is_active=False, disabled_reason="Turned off: 5 events failed."

@@ -3,9 +3,9 @@
 Checked when the webhook is saved and again before every delivery (DNS answers change). A delivery
 resolves the name once, checks every address, and connects only to those addresses, so a name
 that resolves differently a moment later (DNS rebinding) never gets a connection, or a port
-probe, into our own network. ``WEBHOOKS_ALLOW_PRIVATE`` (on with DEBUG)
-lifts the address rule for development and tests; plain ``http://`` is allowed only to loopback
-hosts while ``DEBUG`` is on.
+probe, into our own network. ``WEBHOOKS_ALLOW_PRIVATE`` (on with DEBUG) lifts the address rule
+for development and tests; plain ``http://`` is allowed only to loopback hosts while ``DEBUG``
+is on.
 """
 
 from __future__ import annotations

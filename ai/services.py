@@ -35,6 +35,7 @@ from ai.prompts import image_prompt, labels, story_prompts
 from ai.providers import get_image_provider, get_text_provider
 from ai.providers.base import ProviderConfig
 from ai.schemas import GeneratedImage, ImageRequest, Story, StoryRequest, StoryResult
+from ai.secrets import SecretUnreadable
 from ai.usage import measure
 from fabrica import metrics
 
@@ -352,9 +353,20 @@ def _config(name: str, capability: str, row: ProviderSetting | None) -> Provider
         capability=capability,
         model=(row.model if row and row.model else env_model) or "",
         timeout=row.timeout_seconds if row else settings.AI_TIMEOUT_SECONDS,
-        api_key=env_key or (row.api_key() if row else ""),
+        api_key=env_key or _stored_key(row),
         base_url=getattr(settings, f"{prefix}_BASE_URL", "") or "",
     )
+
+
+def _stored_key(row: ProviderSetting | None) -> str:
+    """The admin's key; none when it cannot be read (the ``ai.E001`` check names the row)."""
+    if row is None:
+        return ""
+    try:
+        return row.api_key()
+    except SecretUnreadable:
+        logger.error("the API key stored for %s cannot be decrypted: enter it again in the admin", row)
+        return ""
 
 
 def _record(

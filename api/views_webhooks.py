@@ -27,7 +27,14 @@ class WebhookCreateSerializer(serializers.Serializer):
 
 class WebhookSerializer(serializers.ModelSerializer):
     events = serializers.ListField(child=serializers.ChoiceField(Event.choices))
-    secret = serializers.CharField(help_text="Signs every delivery (`X-Fabrica-Signature`); keep it secret.")
+    secret = serializers.CharField(
+        source="secret_if_readable",
+        allow_null=True,
+        help_text=(
+            "Signs every delivery (`X-Fabrica-Signature`); keep it secret. `null` when it can no longer "
+            "be read (the site's secret key changed): delete the webhook and add it again."
+        ),
+    )
     deliveries_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -56,6 +56,9 @@ INSECURE_DEV_KEY = "django-insecure-fabrica-dev-only-key"
 SECRET_KEY = os.environ.get("SECRET_KEY", "") or INSECURE_DEV_KEY
 if not DEBUG and (SECRET_KEY == INSECURE_DEV_KEY or len(SECRET_KEY) < 32):
     raise ImproperlyConfigured("DEBUG is off: set SECRET_KEY to a random value of at least 32 characters.")
+# Previous secret keys, still accepted (sessions, signed links, stored secrets) while they
+# are rotated out: see `manage.py rotate_secrets`.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", "")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")

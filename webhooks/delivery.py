@@ -23,7 +23,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from webhooks.addresses import CheckedAdapter, HostNotFound, UnsafeDestination, destination_check
+from ai.secrets import SecretUnreadable
+from webhooks.addresses import (
+    HostNotFound,
+    PinnedAdapter,
+    UnsafeDestination,
+    destination_check,
+    unreachable_message,
+)
+from webhooks.errors import SigningSecretMissing
 from webhooks.events import delivery_queue
 from webhooks.models import TEST_EVENT, Webhook, WebhookDelivery
 from webhooks.signing import signed_headers
@@ -73,40 +81,47 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
 
 
 def _send(*, webhook: Webhook, delivery: WebhookDelivery) -> Attempt:
-    try:
-        destination_check(webhook.url)  # again: what the host resolves to may have changed
-    except UnsafeDestination as exc:
-        return Attempt(error=exc.message, retryable=False)
-    except HostNotFound as exc:
-        return Attempt(error=exc.message)
     body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
-    headers = signed_headers(
-        secret=webhook.secret,
-        event_id=str(delivery.event_id),
-        event_type=delivery.event_type,
-        timestamp=str(int(time.time())),
-        body=body,
-    )
+    try:
+        headers = signed_headers(
+            secret=webhook.secret,
+            event_id=str(delivery.event_id),
+            event_type=delivery.event_type,
+            timestamp=str(int(time.time())),
+            body=body,
+        )
+    except (SecretUnreadable, SigningSecretMissing):
+        logger.error("webhook %s: its signing secret cannot be read; nothing sent", webhook.id)
+        return Attempt(error=secret_lost_message(), retryable=False)
+    try:
+        # Resolved once, here: the connection goes only to these checked addresses.
+        addresses = destination_check(webhook.url)
+    except UnsafeDestination:
+        return Attempt(error=unreachable_message(), retryable=False)
+    except HostNotFound:
+        return Attempt(error=unreachable_message())
     started = time.monotonic()
     try:
-        return _post(webhook.url, body=body, headers=headers, started=started)
-    except UnsafeDestination as exc:
-        return Attempt(duration_ms=_ms(started), error=exc.message, retryable=False)
+        return _post(webhook.url, addresses=addresses, body=body, headers=headers, started=started)
+    except UnsafeDestination:
+        return Attempt(duration_ms=_ms(started), error=unreachable_message(), retryable=False)
     except requests.ConnectTimeout:
-        return Attempt(duration_ms=_ms(started), error=_timeout_message(settings.WEBHOOKS_CONNECT_TIMEOUT))
+        return Attempt(duration_ms=_ms(started), error=unreachable_message())
     except requests.Timeout:
         return Attempt(duration_ms=_ms(started), error=_timeout_message(settings.WEBHOOKS_READ_TIMEOUT))
-    except requests.RequestException as exc:
+    except requests.exceptions.SSLError as exc:  # only ever from a checked, public address
         return Attempt(
             duration_ms=_ms(started), error=_("Could not connect: %(error)s") % {"error": _brief(exc)}
         )
+    except requests.RequestException:
+        return Attempt(duration_ms=_ms(started), error=unreachable_message())
 
 
-def _post(url: str, *, body: bytes, headers: dict, started: float) -> Attempt:
+def _post(url: str, *, addresses: list[str], body: bytes, headers: dict, started: float) -> Attempt:
     with requests.Session() as session:
-        session.trust_env = False  # no proxies from the environment: the peer check must see the receiver
-        session.mount("http://", CheckedAdapter(max_retries=0))
-        session.mount("https://", CheckedAdapter(max_retries=0))
+        session.trust_env = False  # no proxies from the environment: we connect to the checked addresses
+        session.mount("http://", PinnedAdapter(addresses=addresses, max_retries=0))
+        session.mount("https://", PinnedAdapter(addresses=addresses, max_retries=0))
         timeout = (settings.WEBHOOKS_CONNECT_TIMEOUT, settings.WEBHOOKS_READ_TIMEOUT)
         with session.post(
             url, data=body, headers=headers, timeout=timeout, allow_redirects=False, stream=True
@@ -125,6 +140,13 @@ def _post(url: str, *, body: bytes, headers: dict, started: float) -> Attempt:
         error = _("The endpoint answered %(status)s.") % {"status": response.status_code}
     return Attempt(
         status_code=response.status_code, duration_ms=_ms(started), excerpt=text, error=error[:500]
+    )
+
+
+def secret_lost_message() -> str:
+    return _(
+        "Not sent: this webhook's signing secret can no longer be read (the site's secret key "
+        "changed). Delete the webhook and add it again to get a new secret."
     )
 
 

@@ -6,3 +6,10 @@ class WebhookInvalid(ApplicationError):
 
     code = "invalid"
     status_code = 400
+
+
+class SigningSecretMissing(ApplicationError):
+    """Nothing to sign with: a delivery signed with an empty secret would prove nothing."""
+
+    code = "signing_secret_missing"
+    status_code = 500

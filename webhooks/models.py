@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ai.secrets import decrypt
+from ai.secrets import SecretUnreadable, decrypt
 
 
 class Event(models.TextChoices):
@@ -42,7 +42,16 @@ class Webhook(models.Model):
 
     @property
     def secret(self) -> str:
+        """The signing secret; ``SecretUnreadable`` when no current key can read it."""
         return decrypt(self.secret_encrypted)
+
+    @property
+    def secret_if_readable(self) -> str | None:
+        """For showing the owner: None when the secret was lost to a SECRET_KEY change."""
+        try:
+            return self.secret
+        except SecretUnreadable:
+            return None
 
     def get_events_display(self) -> list[str]:
         labels = dict(Event.choices)

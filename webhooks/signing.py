@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import secrets
 
+from webhooks.errors import SigningSecretMissing
+
 SECRET_PREFIX = "whsec_"
 USER_AGENT = "FabricaDeLivros-Webhooks/1.0"
 
@@ -15,6 +17,8 @@ def secret_generate() -> str:
 
 
 def signature_make(*, secret: str, timestamp: str, body: bytes) -> str:
+    if not secret:
+        raise SigningSecretMissing("Refusing to sign a webhook delivery with an empty secret.")
     mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
     return f"sha256={mac.hexdigest()}"
 

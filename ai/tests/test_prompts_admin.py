@@ -12,6 +12,7 @@ from django.utils import timezone
 from ai.models import AICall, PromptTemplate, ProviderSetting
 from ai.prompts import image_prompt, story_prompts
 from ai.schemas import ImageRequest, StoryRequest
+from ai.secrets import SecretUnreadable
 from ai.services import provider_chain
 from ai.stats import percentile, provider_stats
 from books import generation
@@ -209,7 +210,12 @@ def test_the_admins_key_is_stored_encrypted(settings):
     assert raw and "sk-or-very-secret" not in raw
     assert ProviderSetting.objects.get(pk=row.pk).api_key() == "sk-or-very-secret"
     settings.SECRET_KEY = "another-secret-key-entirely-" + "x" * 30
-    assert ProviderSetting.objects.get(pk=row.pk).api_key() == ""  # re-enter it, never a crash
+    with pytest.raises(SecretUnreadable):  # never silently empty (the ai.E001 check names the row)
+        ProviderSetting.objects.get(pk=row.pk).api_key()
+    # The router goes on without that key (the provider says it has none), rather than crash.
+    settings.OPENROUTER_API_KEY = ""
+    (config,) = provider_chain("text")
+    assert config.name == "openrouter" and config.api_key == ""
 
 
 # --- provider settings in the admin --------------------------------------------------------

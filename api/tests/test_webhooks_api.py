@@ -9,6 +9,7 @@ from api.tests.test_schema import assert_matches
 from webhooks.events import event_payload
 from webhooks.models import Webhook, WebhookDelivery
 from webhooks.tests.conftest import PUBLIC_IP, dns, webhook_make  # noqa: F401 (dns is a fixture)
+from webhooks.tests.test_addresses import EMBEDDED_PRIVATE_IPV4
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,17 @@ def test_bad_webhooks_are_refused_with_a_message_for_the_field(api, data, field,
     response = api.post("/api/v1/webhooks/", data, format="json")
     details = assert_error(response, 400, "invalid")
     assert field in details and words in str(details[field])
+    assert not Webhook.objects.exists()
+    assert_matches(spec, response, "/api/v1/webhooks/", "post")
+
+
+@pytest.mark.parametrize("address", EMBEDDED_PRIVATE_IPV4)
+def test_ipv6_forms_of_private_ipv4_addresses_are_refused(api, address, spec):
+    response = api.post(
+        "/api/v1/webhooks/", {"url": f"https://[{address}]/hook", "events": ["book.generated"]}, format="json"
+    )
+    details = assert_error(response, 400, "invalid")
+    assert "private, local or reserved" in str(details["url"])
     assert not Webhook.objects.exists()
     assert_matches(spec, response, "/api/v1/webhooks/", "post")
 

@@ -30,15 +30,16 @@ class Receiver:
     Planned answers are used in order; after them every request gets ``default``.
     """
 
-    def __init__(self, default: Answer = Answer()):
+    def __init__(self, default: Answer = Answer(), host: str = "127.0.0.1"):
         self.default = default
         self.received: list[Received] = []
         self._plan: deque[Answer] = deque()
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer((host, 0), self._handler())
         self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_port}/hooks/fabrica"
+        self.port = self._server.server_port
+        self.url = f"http://{host}:{self.port}/hooks/fabrica"
 
     def plan(self, *answers: Answer) -> None:
         with self._lock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from webhooks.addresses import url_validate
+from webhooks.addresses import address_allowed, url_validate
 from webhooks.errors import WebhookInvalid
 from webhooks.tests.conftest import PUBLIC_IP
 
@@ -42,10 +42,47 @@ def test_private_loopback_link_local_and_reserved_addresses_are_refused(producti
     assert address in message
 
 
+# IPv6 addresses that a NAT64 translator, a 6to4 or Teredo relay, or the IPv4-compatible and
+# -translated forms deliver to a private IPv4 address (shared with the API and web-form tests).
+EMBEDDED_PRIVATE_IPV4 = [
+    "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+    "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254, the cloud metadata service
+    "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+    "64:ff9b::c0a8:101",  # NAT64 of 192.168.1.1
+    "64:ff9b:1::a00:1",  # local-use NAT64 (RFC 8215) of 10.0.0.1
+    "64:ff9b:1::808:808",  # local-use NAT64 leads into our own network, whatever it carries
+    "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+    "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+    "2002:a00:1::1",  # 6to4 of 10.0.0.1
+    "::127.0.0.1",  # IPv4-compatible
+    "::a9fe:a9fe",
+    "::a00:1",
+    "::ffff:169.254.169.254",  # IPv4-mapped
+    "::ffff:0:a9fe:a9fe",  # IPv4-translated (SIIT)
+    "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo: a public relay, the client at 127.0.0.1
+    "2001:0:a00:1::f7f7:f7f7",  # Teredo: the relay at 10.0.0.1
+]
+
+
+@pytest.mark.parametrize("address", EMBEDDED_PRIVATE_IPV4)
+def test_ipv6_addresses_that_lead_to_a_private_ipv4_address_are_refused(production, address):
+    assert not address_allowed(address)
+    message = refusal(f"https://[{address}]/hook")
+    assert "private, local or reserved" in message and address in message
+
+
+@pytest.mark.parametrize(
+    "address", ["64:ff9b::808:808", "2002:808:808::1", "2606:4700:4700::1111", "8.8.8.8"]
+)
+def test_ipv6_addresses_that_lead_to_a_public_ipv4_address_are_accepted(production, address):
+    assert address_allowed(address)
+
+
 def test_a_name_that_resolves_to_a_private_address_is_refused(production):
     production["intranet.example.com"] = [PUBLIC_IP, "10.1.2.3"]  # one bad answer is enough
     message = refusal("https://intranet.example.com/hook")
-    assert "intranet.example.com" in message and "10.1.2.3" in message
+    assert "intranet.example.com" in message and "private, local or reserved" in message
+    assert "10.1.2.3" not in message  # what a name resolves to inside our network stays unsaid
 
 
 def test_a_host_that_does_not_resolve_is_refused_by_name(production):

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from datetime import timedelta
+import socket
+import ssl
+import threading
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
+from webhooks import addresses
 from webhooks import delivery as delivery_module
-from webhooks.delivery import backoff_seconds, deliveries_prune, deliveries_resume, delivery_attempt
+from webhooks.addresses import unreachable_message
+from webhooks.delivery import (
+    backoff_seconds,
+    deliveries_prune,
+    deliveries_resume,
+    delivery_attempt,
+    secret_lost_message,
+)
 from webhooks.events import delivery_queue, event_payload
 from webhooks.models import Webhook, WebhookDelivery
 from webhooks.tests.conftest import PUBLIC_IP, webhook_make
-from webhooks.tests.receiver import Answer
+from webhooks.tests.receiver import Answer, Receiver
 from webhooks.verify import verify_fabrica_signature
 
 pytestmark = pytest.mark.django_db
@@ -193,23 +206,161 @@ def test_the_address_is_checked_again_at_delivery_time(
     first = _event(webhook, django_capture_on_commit_callbacks)
 
     row = delivery_attempt(delivery_id=first.id)
-    assert row.outcome == Outcome.FAILED and "10.0.0.7" in row.error
+    assert row.outcome == Outcome.FAILED and row.error == unreachable_message()
+    assert "10.0.0.7" not in row.error
     assert row.status_code is None and len(queued) == 1  # no retry: it is refused, not unlucky
 
 
-def test_the_connected_socket_is_checked_too(
-    owner, settings, dns, receiver, queued, django_capture_on_commit_callbacks
-):
-    """DNS rebinding: the check passes on one answer, the connection lands on another."""
-    settings.DEBUG = True
-    settings.WEBHOOKS_ALLOW_PRIVATE = False
-    dns["127.0.0.1"] = [PUBLIC_IP]  # the check is told a public address; the socket connects to loopback
-    webhook = webhook_make(owner=owner, url=receiver.url)
-    first = _event(webhook, django_capture_on_commit_callbacks)
+# Offline, 127.0.0.2 plays a public host (the one address ``address_allowed`` lets through) and
+# 127.0.0.1 our own network. Names are answered by the system resolver itself
+# (``socket.getaddrinfo``), which every lookup goes through: the delivery's own check and
+# anything the HTTP client might resolve on its own.
+STAND_IN_PUBLIC = "127.0.0.2"
 
-    row = delivery_attempt(delivery_id=first.id)
-    assert row.outcome == Outcome.FAILED and "127.0.0.1" in row.error
-    assert receiver.received == []
+
+@pytest.fixture
+def system_dns(monkeypatch, settings):
+    """``system_dns["name"] = [[first answer], [later answers], ...]`` (the last one repeats)."""
+    settings.DEBUG = True  # plain http:// to localhost, so the listeners need no TLS
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    monkeypatch.setattr(addresses, "address_allowed", lambda address: address == STAND_IN_PUBLIC)
+    answers: dict[str, list[list[str]]] = {}
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host not in answers:
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        queue = answers[host]
+        ips = queue.pop(0) if len(queue) > 1 else queue[0]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, int(port))) for ip in ips]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers
+
+
+@contextmanager
+def _listener(port: int = 0):
+    """A socket listening on 127.0.0.1 that never answers; ``accepted()`` counts connections."""
+    with socket.create_server(("127.0.0.1", port)) as server:
+        server.setblocking(False)
+
+        def accepted() -> int:
+            count = 0
+            with contextlib.suppress(BlockingIOError):
+                while True:
+                    server.accept()[0].close()
+                    count += 1
+            return count
+
+        yield server.getsockname()[1], accepted
+
+
+def _closed_port() -> int:
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        return server.getsockname()[1]
+
+
+def test_a_delivery_connects_only_to_the_address_it_checked(
+    owner, system_dns, queued, django_capture_on_commit_callbacks
+):
+    """DNS rebinding: the name passes the check with one answer, then resolves inside the network."""
+    with Receiver(host=STAND_IN_PUBLIC) as public, _listener(public.port) as (port, accepted):
+        system_dns["localhost"] = [[STAND_IN_PUBLIC], ["127.0.0.1"]]
+        webhook = webhook_make(owner=owner, url=f"http://localhost:{port}/hooks/fabrica")
+        row = delivery_attempt(delivery_id=_event(webhook, django_capture_on_commit_callbacks).id)
+
+        assert accepted() == 0  # not even a TCP handshake reached the internal address
+    assert row.outcome == Outcome.SUCCEEDED
+    (request,) = public.received
+    assert request.headers["Host"] == f"localhost:{port}"  # the name, not the address it was sent to
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [[["127.0.0.1"]], [[STAND_IN_PUBLIC], ["127.0.0.1"]]],
+    ids=["private-from-the-start", "rebound-after-the-check"],
+)
+def test_a_private_destination_is_never_connected_to_and_open_and_closed_ports_look_the_same(
+    owner, system_dns, queued, django_capture_on_commit_callbacks, answers
+):
+    with _listener() as (open_port, accepted):
+        errors = []
+        for port in (open_port, _closed_port()):
+            system_dns["localhost"] = [list(answer) for answer in answers]
+            webhook = webhook_make(owner=owner, url=f"http://localhost:{port}/hook")
+            row = delivery_attempt(delivery_id=_event(webhook, django_capture_on_commit_callbacks).id)
+            assert row.status_code is None and row.outcome != Outcome.SUCCEEDED
+            errors.append(row.error)
+        assert accepted() == 0
+    assert errors[0] == errors[1] == unreachable_message()
+    assert "127.0.0.1" not in errors[0]
+
+
+def test_tls_uses_the_name_while_connecting_to_the_checked_address(
+    owner, system_dns, queued, django_capture_on_commit_callbacks, tmp_path
+):
+    names: list[str | None] = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*_self_signed(tmp_path, "hooks.test"))
+    context.sni_callback = lambda _sock, name, _ctx: names.append(name)
+    with socket.create_server((STAND_IN_PUBLIC, 0)) as server:
+        port = server.getsockname()[1]
+
+        def handshake():
+            conn, _addr = server.accept()
+            with contextlib.suppress(ssl.SSLError, OSError), context.wrap_socket(conn, server_side=True):
+                pass
+
+        thread = threading.Thread(target=handshake, daemon=True)
+        thread.start()
+        system_dns["hooks.test"] = [[STAND_IN_PUBLIC]]
+        webhook = webhook_make(owner=owner, url=f"https://hooks.test:{port}/hook")
+        row = delivery_attempt(delivery_id=_event(webhook, django_capture_on_commit_callbacks).id)
+        thread.join(timeout=5)
+    assert names == ["hooks.test"]
+    assert "certificate verify failed" in row.error  # checked against the name; nobody trusts this one
+
+
+def _self_signed(directory, name: str) -> tuple[str, str]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(tz=UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return str(cert_path), str(key_path)
+
+
+@pytest.mark.parametrize("stored", ["gAAAAAB-saved-under-a-key-we-no-longer-have", ""])
+def test_a_webhook_whose_secret_cannot_be_read_sends_nothing_and_says_why(
+    owner, local_delivery, receiver, queued, django_capture_on_commit_callbacks, stored
+):
+    webhook = webhook_make(owner=owner, url=receiver.url)
+    Webhook.objects.filter(id=webhook.id).update(secret_encrypted=stored)
+    row = delivery_attempt(delivery_id=_event(webhook, django_capture_on_commit_callbacks).id)
+    assert receiver.received == []  # never signed with an empty secret
+    assert row.outcome == Outcome.FAILED and row.error == secret_lost_message()
+    assert "Delete the webhook and add it again" in row.error
 
 
 def test_backoff_doubles_from_the_base_up_to_the_cap(settings):

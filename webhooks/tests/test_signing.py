@@ -8,7 +8,10 @@ import inspect
 import time
 from pathlib import Path
 
+import pytest
+
 from webhooks import verify
+from webhooks.errors import SigningSecretMissing
 from webhooks.signing import secret_generate, signature_make, signed_headers
 from webhooks.verify import verify_fabrica_signature
 
@@ -20,6 +23,11 @@ BODY = b'{"id":"6f1c","type":"book.generated","data":{"title":"J\xc3\xbalia"}}'
 def test_the_signature_is_hmac_sha256_of_timestamp_dot_body():
     expected = hmac.new(SECRET.encode(), b"1700000000." + BODY, hashlib.sha256).hexdigest()
     assert signature_make(secret=SECRET, timestamp="1700000000", body=BODY) == f"sha256={expected}"
+
+
+def test_signing_refuses_an_empty_secret():
+    with pytest.raises(SigningSecretMissing):
+        signature_make(secret="", timestamp="1700000000", body=BODY)
 
 
 def test_secrets_are_long_random_and_prefixed():

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from webhooks.models import Webhook, WebhookDelivery
 from webhooks.tests.conftest import PUBLIC_IP, webhook_make
+from webhooks.tests.test_addresses import EMBEDDED_PRIVATE_IPV4
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +65,24 @@ def test_a_bad_webhook_is_refused_with_the_message_next_to_the_field(owner_clien
         'class="field field-error"' in response.content.decode() or "field-error" in response.content.decode()
     )
     assert not Webhook.objects.exists()
+
+
+@pytest.mark.parametrize("address", EMBEDDED_PRIVATE_IPV4)
+def test_ipv6_forms_of_private_ipv4_addresses_are_refused_next_to_the_url_field(owner_client, address):
+    response = owner_client.post(PAGE, {"url": f"https://[{address}]/hook", "events": ["book.generated"]})
+    assert response.status_code == 400
+    page = response.content.decode()
+    error = re.search(r'<p class="error" id="id_url_error"[^>]*>(.*?)</p>', page, re.S)
+    assert error and "private, local or reserved" in error.group(1)
+    assert not Webhook.objects.exists()
+
+
+def test_a_webhook_whose_secret_was_lost_says_so_on_the_page(owner_client, owner):
+    webhook = webhook_make(owner=owner, url=URL)
+    Webhook.objects.filter(id=webhook.id).update(secret_encrypted="gAAAAAB-saved-under-a-lost-key")
+    response = owner_client.get(PAGE)
+    assert response.status_code == 200
+    assert "data-secret-lost" in response.content.decode() and "data-secret>" not in response.content.decode()
 
 
 def test_the_page_lists_recent_deliveries_and_the_turned_off_notice(owner_client, owner, other_user):

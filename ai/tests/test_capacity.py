@@ -362,3 +362,13 @@ def test_when_every_provider_is_full_the_caller_gets_a_transient_error_with_a_re
     assert failed.value.transient is True
     assert 0 < failed.value.retry_after <= 1
     assert [f["code"] for f in failed.value.details["failures"]] == ["provider_busy"]
+
+
+def test_a_redis_cool_down_leaves_no_capacity_until_it_ends_and_is_only_ever_lengthened(redis_slots):
+    redis_slots.cool_down("shared", 0.3)
+    redis_slots.cool_down("shared", 0.1)  # a shorter pause does not cut the longer one
+    lease, cooling = redis_slots.try_acquire("shared", limit=5, hold_seconds=5)
+    assert lease is None and 0.2 < cooling <= 0.3
+    assert 0.2 < redis_slots.cooldown_remaining("shared") <= 0.3
+    time.sleep(0.35)
+    assert redis_slots.try_acquire("shared", limit=5, hold_seconds=5)[0] is not None

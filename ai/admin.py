@@ -173,6 +173,7 @@ class AICallAdmin(admin.ModelAdmin):
                 s.capability,
                 s.calls,
                 f"{s.error_rate:.1%}",
+                s.rate_limited,
                 s.p50_ms,
                 s.p95_ms,
                 f"{s.cost_usd:.4f}",
@@ -181,7 +182,7 @@ class AICallAdmin(admin.ModelAdmin):
         ]
         table = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr>" + "<td>{}</td>" * 8 + "</tr>",
             rows,
         )
         return super().changelist_view(request, {**(extra_context or {}), "provider_stats": table})

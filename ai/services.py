@@ -278,8 +278,10 @@ def _call(
 ) -> T:
     """Call one provider within its capacity, retrying transient errors; record every attempt.
 
-    ``ProviderBusy`` (no slot, nothing sent) and a 429 are not retried here: waiting for them
-    would hold the worker, so they go up with their ``retry_after`` for the task to re-queue.
+    A 429 pauses the provider for every worker (its cool-down) and is never slept on here:
+    the next attempt's slot waits for the pause only if it ends within
+    ``AI_CONCURRENCY_WAIT_SECONDS``; otherwise, like a provider with no free slot, it goes up
+    as ``ProviderBusy`` with a ``retry_after`` for the task to re-queue.
     """
     attempts = max(1, int(settings.AI_ATTEMPTS_PER_PROVIDER))
     for attempt in range(1, attempts + 1):
@@ -296,7 +298,9 @@ def _call(
                 _record(config, target, attempt, started, usage, prompt_versions, error)
                 if error.code == "rate_limited":
                     _cool_down(config, error)
-                    raise
+                    if attempt == attempts:
+                        raise
+                    continue  # the next slot waits out a short pause; a longer one is ProviderBusy
                 _circuit_feed(config, error)
                 if not error.transient or attempt == attempts or _circuit_open(config):
                     raise

@@ -372,3 +372,26 @@ def test_a_redis_cool_down_leaves_no_capacity_until_it_ends_and_is_only_ever_len
     assert 0.2 < redis_slots.cooldown_remaining("shared") <= 0.3
     time.sleep(0.35)
     assert redis_slots.try_acquire("shared", limit=5, hold_seconds=5)[0] is not None
+
+
+@pytest.mark.django_db
+def test_with_redis_configured_the_slots_are_shared_through_redis(settings, redis_slots):
+    from ai.capacity import RedisSlots as Shared
+    from ai.capacity import provider_slots
+
+    settings.REDIS_URL = REDIS_URL
+    settings.AI_CONCURRENCY_LIMITS = {"shared-test": 1}
+    slots = provider_slots()
+    assert isinstance(slots, Shared)
+    try:
+        with provider_slot(provider="shared-test", hold_seconds=5, wait_seconds=0):
+            # Another process sees the slot taken: it reads the same Redis.
+            assert redis_slots.client.zcard(f"{slots.prefix}:shared-test:leases") == 1
+            with (
+                pytest.raises(ProviderBusy),
+                provider_slot(provider="shared-test", hold_seconds=5, wait_seconds=0),
+            ):
+                pass
+        assert provider_calls_in_flight(provider="shared-test") == 0
+    finally:
+        redis_slots.client.delete(f"{slots.prefix}:shared-test:leases")

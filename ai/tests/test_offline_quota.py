@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import threading
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
+import redis
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +22,7 @@ from ai.providers.offline.quota import offline_calls_in_flight, offline_quota
 from ai.schemas import ImageRequest
 from ai.services import image_generate
 
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('INTEGRATION_REDIS_DB', '15')}"
 PICTURE = ImageRequest(prompt="a cat under a tree", style="cartoon", seed="quota", width=480, height=600)
 
 
@@ -139,3 +144,44 @@ def test_a_call_past_the_offline_quota_waits_out_a_short_pause_and_is_drawn(sett
         AICall.objects.filter(provider="offline").order_by("id").values_list("outcome", flat=True)
     )
     assert sorted(outcomes) == sorted([AICall.Outcome.OK, AICall.Outcome.RATE_LIMITED, AICall.Outcome.OK])
+
+
+def _draw_into(results) -> None:
+    try:
+        OfflineImageProvider().generate_image(PICTURE)
+        results.put("drawn")
+    except RateLimited:
+        results.put("rate_limited")
+
+
+def test_the_quota_counts_the_calls_of_every_process_in_the_shared_cache(settings):
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but Redis is not reachable at {REDIS_URL}: {error}", pytrace=False)
+        pytest.skip(f"Redis not reachable at {REDIS_URL} (set CI=true to require it)")
+    prefix = f"test-quota-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.AI_OFFLINE_MAX_CONCURRENT = 2
+    settings.AI_OFFLINE_IMAGE_DELAY = 1.0
+    fork = multiprocessing.get_context("fork")
+    results = fork.Queue()
+    processes = [fork.Process(target=_draw_into, args=(results,)) for _ in range(3)]
+    try:
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(30)
+        outcomes = sorted(results.get(timeout=5) for _ in processes)
+        assert outcomes == ["drawn", "drawn", "rate_limited"]
+    finally:
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)

@@ -88,11 +88,15 @@ def provider_slot(*, provider: str, hold_seconds: float, wait_seconds: float | N
         slots.release(provider, lease)
 
 
-def provider_cooldown_start(*, provider: str, seconds: float) -> None:
-    """No new call starts to ``provider`` for ``seconds`` (after its 429), in any worker."""
+def provider_cooldown_start(*, provider: str, seconds: float) -> float:
+    """No new call starts to ``provider`` for ``seconds`` (after its 429), in any worker.
+
+    Returns the pause applied: ``seconds``, believed up to ``MAX_COOLDOWN_SECONDS``.
+    """
     seconds = min(max(seconds, 0.0), MAX_COOLDOWN_SECONDS)
     if seconds > 0:
         provider_slots().cool_down(provider, seconds)
+    return seconds
 
 
 def provider_cooldown_remaining(*, provider: str) -> float:

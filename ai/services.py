@@ -323,9 +323,9 @@ def _call(
 def _cool_down(config: ProviderConfig, error: ProviderError) -> None:
     """A 429 is the provider's flow control, not ill health: pause it for every worker, circuit untouched."""
     retry_after = (error.details or {}).get("retry_after")
-    seconds = float(retry_after) if retry_after is not None else settings.AI_RATE_LIMIT_COOLDOWN_SECONDS
+    asked = float(retry_after) if retry_after is not None else settings.AI_RATE_LIMIT_COOLDOWN_SECONDS
+    seconds = provider_cooldown_start(provider=config.name, seconds=asked)
     error.details = {**(error.details or {}), "retry_after": seconds}
-    provider_cooldown_start(provider=config.name, seconds=seconds)
     logger.info("AI provider %s answered 429: no new calls for %.1f s", config.name, seconds)
 
 

@@ -140,3 +140,13 @@ def test_the_admin_shows_a_provider_paused_after_a_429(admin_client):
     listing = admin_client.get(reverse("admin:ai_providersetting_changelist"))
     [seconds] = re.findall(r"paused for (\d+) s after a 429", listing.content.decode())
     assert 30 <= int(seconds) <= 40
+
+
+@pytest.mark.django_db
+def test_a_429_asking_for_an_hour_pauses_the_provider_ten_minutes_at_most(settings, fakes):
+    settings.AI_IMAGE_PROVIDERS = ["limited"]
+    fakes("image", Scripted("limited", too_many_requests(retry_after=3600)))
+    with pytest.raises(AllProvidersFailed) as failed:
+        image_generate(request=PICTURE)
+    assert 599 < failed.value.retry_after <= 600
+    assert 599 < provider_cooldown_remaining(provider="limited") <= 600

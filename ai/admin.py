@@ -7,6 +7,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from ai.capacity import provider_calls_in_flight, provider_cooldown_remaining, provider_limit
 from ai.circuit import circuit_reset, circuit_state
 from ai.models import AICall, PromptTemplate, ProviderSetting
 from ai.prompts import DEFAULTS, PLACEHOLDERS
@@ -27,7 +28,15 @@ class ProviderSettingForm(forms.ModelForm):
 
     class Meta:
         model = ProviderSetting
-        fields = ["provider", "capability", "enabled", "priority", "model", "timeout_seconds"]
+        fields = [
+            "provider",
+            "capability",
+            "enabled",
+            "priority",
+            "model",
+            "timeout_seconds",
+            "max_concurrent",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +65,7 @@ class ProviderSettingAdmin(admin.ModelAdmin):
         "timeout_seconds",
         "key",
         "circuit",
+        "capacity",
     ]
     list_editable = ["enabled", "priority"]
     list_filter = ["capability", "enabled"]
@@ -69,6 +79,15 @@ class ProviderSettingAdmin(admin.ModelAdmin):
     def circuit(self, obj: ProviderSetting) -> str:
         state = circuit_state(obj.provider, obj.capability)
         return f"{state.state} ({state.failures} failures)" if state.failures else state.state
+
+    @admin.display(description=gettext_lazy("Calls in flight"))
+    def capacity(self, obj: ProviderSetting) -> str:
+        in_flight = provider_calls_in_flight(provider=obj.provider)
+        shown = f"{in_flight} / {provider_limit(provider=obj.provider)}"
+        cooling = provider_cooldown_remaining(provider=obj.provider)
+        if cooling > 0:
+            shown += " · " + _("paused for %(seconds)d s after a 429") % {"seconds": round(cooling)}
+        return shown
 
     @admin.action(description=gettext_lazy("Close the circuit (let calls through again)"))
     def close_circuits(self, request, queryset) -> None:
@@ -154,6 +173,7 @@ class AICallAdmin(admin.ModelAdmin):
                 s.capability,
                 s.calls,
                 f"{s.error_rate:.1%}",
+                s.rate_limited,
                 s.p50_ms,
                 s.p95_ms,
                 f"{s.cost_usd:.4f}",
@@ -162,7 +182,7 @@ class AICallAdmin(admin.ModelAdmin):
         ]
         table = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr>" + "<td>{}</td>" * 8 + "</tr>",
             rows,
         )
         return super().changelist_view(request, {**(extra_context or {}), "provider_stats": table})

@@ -27,6 +27,35 @@ class ProviderError(ApplicationError):
         self.transient = transient
 
 
+class RateLimited(ProviderError):
+    """The provider answered 429; ``retry_after``: the seconds it asked us to wait, when it said."""
+
+    code = "rate_limited"
+    status_code = 503
+
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, details: dict[str, Any] | None = None
+    ):
+        details = {**(details or {}), **({"retry_after": retry_after} if retry_after is not None else {})}
+        super().__init__(message, transient=True, details=details)
+        self.retry_after = retry_after
+
+
+class ProviderBusy(ProviderError):
+    """No call was made: the provider is at its limit of calls in flight, or cooling down after a 429.
+
+    ``retry_after`` is the earliest sensible moment to try again, in seconds; re-queue the
+    work with that countdown rather than waiting in a worker.
+    """
+
+    code = "provider_busy"
+    status_code = 503
+
+    def __init__(self, message: str, *, retry_after: float, details: dict[str, Any] | None = None):
+        super().__init__(message, transient=True, details={**(details or {}), "retry_after": retry_after})
+        self.retry_after = retry_after
+
+
 class StoryInvalid(ProviderError):
     """The provider answered, but the story breaks the contract (page count, empty text...)."""
 
@@ -48,6 +77,9 @@ class AllProvidersFailed(ApplicationError):
         *,
         details: dict[str, Any] | None = None,
         transient: bool = True,
+        retry_after: float | None = None,
     ):
         super().__init__(message, details=details)
         self.transient = transient
+        # Set when a provider asked for a pause (busy or 429): the earliest one, in seconds.
+        self.retry_after = retry_after

@@ -28,6 +28,15 @@ class ProviderSetting(models.Model):
     priority = models.PositiveSmallIntegerField(default=10, help_text="Lower runs first.")
     model = models.CharField(max_length=100, blank=True, help_text="Empty: the provider's default model.")
     timeout_seconds = models.FloatField(default=60.0)
+    max_concurrent = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Calls to this provider in flight at once, across every worker; shared by its text and "
+            "image calls (if both rows set it, the smaller wins). Empty: AI_CONCURRENCY_LIMITS, "
+            "else AI_CONCURRENCY_DEFAULT_LIMIT."
+        ),
+    )
     api_key_encrypted = models.TextField(blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -37,6 +46,10 @@ class ProviderSetting(models.Model):
             models.UniqueConstraint(fields=["provider", "capability"], name="ai_provider_capability_unique"),
             models.CheckConstraint(
                 condition=models.Q(timeout_seconds__gt=0), name="ai_provider_timeout_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_concurrent__isnull=True) | models.Q(max_concurrent__gte=1),
+                name="ai_provider_max_concurrent_positive",
             ),
         ]
 

@@ -26,8 +26,9 @@ from django.conf import settings
 from django.utils.translation import gettext
 from PIL import Image, UnidentifiedImageError
 
+from ai.capacity import provider_cooldown_start, provider_slot
 from ai.circuit import circuit_allows, circuit_record_failure, circuit_record_success, circuit_state
-from ai.errors import AllProvidersFailed, ProviderError, StoryInvalid
+from ai.errors import AllProvidersFailed, ProviderBusy, ProviderError, StoryInvalid
 from ai.lineart import normalize_line_art
 from ai.models import AICall, ProviderSetting
 from ai.pricing import CostPreview, call_cost, cost_preview
@@ -276,15 +277,31 @@ def _call(
     target: CallTarget,
     prompt_versions: str,
 ) -> T:
-    """Call one provider, retrying transient errors; record every attempt and feed the circuit."""
+    """Call one provider within its capacity, retrying transient errors; record every attempt.
+
+    A 429 pauses the provider for every worker (its cool-down) and is never slept on here:
+    the next attempt's slot waits for the pause only if it ends within
+    ``AI_CONCURRENCY_WAIT_SECONDS``; otherwise, like a provider with no free slot, it goes up
+    as ``ProviderBusy`` with a ``retry_after`` for the task to re-queue.
+    """
     attempts = max(1, int(settings.AI_ATTEMPTS_PER_PROVIDER))
     for attempt in range(1, attempts + 1):
         started = time.monotonic()
         with measure() as usage:
             try:
-                result = check(invoke(request), request)
+                with provider_slot(provider=config.name, hold_seconds=config.timeout):
+                    started = time.monotonic()  # the call's latency, not the wait for its slot
+                    answer = invoke(request)
+                result = check(answer, request)
+            except ProviderBusy:
+                raise
             except ProviderError as error:
                 _record(config, target, attempt, started, usage, prompt_versions, error)
+                if error.code == "rate_limited":
+                    _cool_down(config, error)
+                    if attempt == attempts:
+                        raise
+                    continue  # the next slot waits out a short pause; a longer one is ProviderBusy
                 _circuit_feed(config, error)
                 if not error.transient or attempt == attempts or _circuit_open(config):
                     raise
@@ -302,6 +319,15 @@ def _call(
         circuit_record_success(config.name, config.capability)
         return result
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _cool_down(config: ProviderConfig, error: ProviderError) -> None:
+    """A 429 is the provider's flow control, not ill health: pause it for every worker, circuit untouched."""
+    retry_after = (error.details or {}).get("retry_after")
+    asked = float(retry_after) if retry_after is not None else settings.AI_RATE_LIMIT_COOLDOWN_SECONDS
+    seconds = provider_cooldown_start(provider=config.name, seconds=asked)
+    error.details = {**(error.details or {}), "retry_after": seconds}
+    logger.info("AI provider %s answered 429: no new calls for %.1f s", config.name, seconds)
 
 
 def _clean_image(raw: bytes, *, request: ImageRequest, provider) -> tuple[bytes, int, int]:
@@ -432,7 +458,10 @@ def _skipped(config: ProviderConfig) -> dict[str, Any]:
 
 def _failure(name: str, error: ProviderError) -> dict[str, Any]:
     logger.warning("AI provider %s failed: %s", name, error.message)
-    return {"provider": name, "code": error.code, "message": error.message, "transient": error.transient}
+    failure = {"provider": name, "code": error.code, "message": error.message, "transient": error.transient}
+    if error.code in ("rate_limited", "provider_busy"):
+        failure["retry_after"] = (error.details or {}).get("retry_after")
+    return failure
 
 
 def _all_failed(failures: list[dict[str, Any]], message: str) -> AllProvidersFailed:
@@ -441,4 +470,11 @@ def _all_failed(failures: list[dict[str, Any]], message: str) -> AllProvidersFai
     if blocked and len(blocked) == len([f for f in failures if f["code"] != "circuit_open"]):
         message = blocked[0]["message"]
     transient = any(failure["transient"] for failure in failures)
-    return AllProvidersFailed(gettext(message), details={"failures": failures}, transient=transient)
+    # The soonest any provider said it could take a call again: the task re-queues with it.
+    pauses = [failure["retry_after"] for failure in failures if failure.get("retry_after") is not None]
+    return AllProvidersFailed(
+        gettext(message),
+        details={"failures": failures},
+        transient=transient,
+        retry_after=min(pauses) if pauses else None,
+    )

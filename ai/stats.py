@@ -18,6 +18,7 @@ class ProviderStats:
     capability: str
     calls: int
     errors: int
+    rate_limited: int
     p50_ms: int
     p95_ms: int
     cost_usd: Decimal
@@ -57,6 +58,7 @@ def _summarise(provider: str, capability: str, calls: list[tuple[int, str, Decim
         capability=capability,
         calls=len(calls),
         errors=sum(1 for _, outcome, _ in calls if outcome != AICall.Outcome.OK),
+        rate_limited=sum(1 for _, outcome, _ in calls if outcome == AICall.Outcome.RATE_LIMITED),
         p50_ms=percentile(latencies, 0.50),
         p95_ms=percentile(latencies, 0.95),
         cost_usd=sum((cost for _, _, cost in calls), Decimal(0)),

@@ -51,6 +51,20 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def envlimits(name: str) -> dict[str, int]:
+    """``name=count`` pairs, comma separated (``gemini=32,offline=64``); each count at least 1."""
+    limits: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in os.environ.get(name, "").split(","))):
+        provider, sep, count = (piece.strip() for piece in item.partition("="))
+        if not sep or not provider or not count.isdigit() or int(count) < 1 or provider in limits:
+            raise ImproperlyConfigured(
+                f"{name} must be provider=count pairs with counts of at least 1, each provider once"
+                f" (e.g. gemini=32,offline=64); {item!r} is not"
+            )
+        limits[provider] = int(count)
+    return limits
+
+
 DEBUG = envbool("DEBUG", True)
 INSECURE_DEV_KEY = "django-insecure-fabrica-dev-only-key"
 SECRET_KEY = os.environ.get("SECRET_KEY", "") or INSECURE_DEV_KEY
@@ -347,6 +361,22 @@ AI_TIMEOUT_SECONDS = envfloat("AI_TIMEOUT_SECONDS", 90.0)
 # Circuit breaker per provider and capability, shared by all workers through the cache.
 AI_CIRCUIT_FAILURE_THRESHOLD = envint("AI_CIRCUIT_FAILURE_THRESHOLD", 5)
 AI_CIRCUIT_COOLDOWN_SECONDS = envfloat("AI_CIRCUIT_COOLDOWN_SECONDS", 60.0)
+# Calls in flight per provider, across every worker process (an admin row's max_concurrent wins).
+AI_CONCURRENCY_LIMITS = envlimits("AI_CONCURRENCY_LIMITS")
+AI_CONCURRENCY_DEFAULT_LIMIT = envint("AI_CONCURRENCY_DEFAULT_LIMIT", 32)
+# How long a call waits for a free slot before the caller is told to come back later.
+AI_CONCURRENCY_WAIT_SECONDS = envfloat("AI_CONCURRENCY_WAIT_SECONDS", 10.0)
+# A 429 without a Retry-After pauses new calls to that provider this long.
+AI_RATE_LIMIT_COOLDOWN_SECONDS = envfloat("AI_RATE_LIMIT_COOLDOWN_SECONDS", 5.0)
+# Simulated provider quota: above this many offline calls in flight it answers 429 (0 = off).
+AI_OFFLINE_MAX_CONCURRENT = envint("AI_OFFLINE_MAX_CONCURRENT", 0)
+if AI_CONCURRENCY_DEFAULT_LIMIT < 1:
+    raise ImproperlyConfigured("AI_CONCURRENCY_DEFAULT_LIMIT must be at least 1")
+if AI_CONCURRENCY_WAIT_SECONDS < 0 or AI_RATE_LIMIT_COOLDOWN_SECONDS < 0 or AI_OFFLINE_MAX_CONCURRENT < 0:
+    raise ImproperlyConfigured(
+        "AI_CONCURRENCY_WAIT_SECONDS, AI_RATE_LIMIT_COOLDOWN_SECONDS and AI_OFFLINE_MAX_CONCURRENT"
+        " cannot be negative"
+    )
 
 GEMINI_API_KEY = os.environ.get("GEMINI_API_KEY", "")
 GEMINI_BASE_URL = os.environ.get("GEMINI_BASE_URL", "")

@@ -34,6 +34,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+from ai.capacity import provider_slots
 from ai.providers import register_image_provider, register_text_provider, unregister_provider
 from ai.tests.stubs.gemini import GeminiStub
 from ai.tests.stubs.openrouter import OpenRouterStub
@@ -59,14 +60,16 @@ def fakes() -> Iterator[Callable[[str, Any], Any]]:
 
 @pytest.fixture
 def router_settings(settings):
-    """No wait between retries, no random offline failures, 3 attempts, every circuit closed."""
+    """No wait between retries, no random offline failures, 3 attempts, every circuit closed, no cool-down."""
     settings.AI_RETRY_BACKOFF_SECONDS = 0
     settings.AI_OFFLINE_FAILURE_RATE = 0
     settings.AI_ATTEMPTS_PER_PROVIDER = 3
-    # Circuit state lives in the cache.
+    # Circuit state and the offline quota's counter live in the cache, leases and cool-downs in the limiter.
     cache.clear()
+    provider_slots().clear()
     yield settings
     cache.clear()
+    provider_slots().clear()
 
 
 @pytest.fixture

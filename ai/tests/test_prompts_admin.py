@@ -330,7 +330,9 @@ def test_the_call_list_in_the_admin_shows_the_per_provider_table(admin_client):
     page = response.content.decode()
     assert response.status_code == 200
     assert "<th>p50 ms</th><th>p95 ms</th>" in page
-    assert "<tr><td>gemini</td><td>image</td><td>5</td><td>20.0%</td><td>300</td><td>900</td>" in page
+    assert (
+        "<tr><td>gemini</td><td>image</td><td>5</td><td>20.0%</td><td>1</td><td>300</td><td>900</td>" in page
+    )
 
 
 def test_the_call_list_says_when_there_are_no_calls_yet(admin_client):

@@ -170,6 +170,7 @@ def test_when_only_one_provider_refuses_on_safety_the_parent_hears_try_again(set
 )
 def test_each_failure_is_recorded_with_what_went_wrong(settings, fakes, code, outcome):
     settings.AI_IMAGE_PROVIDERS = ["odd", "offline"]
+    settings.AI_CONCURRENCY_WAIT_SECONDS = 0  # a 429's pause is handed back, not waited out
     fakes("image", Scripted("odd", lambda: ProviderError("no", code=code)))
     image_generate(request=PICTURE)
     row = AICall.objects.get(provider="odd")

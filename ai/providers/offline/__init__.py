@@ -12,6 +12,7 @@ from PIL import Image
 
 from ai.lineart import SAFE_MARGIN
 from ai.providers.offline.knobs import simulate
+from ai.providers.offline.quota import offline_quota
 from ai.schemas import ImageRequest, Story, StoryRequest
 
 
@@ -22,8 +23,9 @@ class OfflineTextProvider:
     def generate_story(self, request: StoryRequest) -> Story:
         from ai.providers.offline.stories import write_story
 
-        simulate("text", request.seed or request.theme)
-        return write_story(request)
+        with offline_quota("text"):
+            simulate("text", request.seed or request.theme)
+            return write_story(request)
 
 
 class OfflineImageProvider:
@@ -34,9 +36,13 @@ class OfflineImageProvider:
     draws_finished_pages = True
 
     def generate_image(self, request: ImageRequest) -> bytes:
+        with offline_quota("image"):
+            simulate("image", request.seed or request.prompt)
+            return self._draw(request)
+
+    def _draw(self, request: ImageRequest) -> bytes:
         from ai.providers.offline.drawing import draw_picture
 
-        simulate("image", request.seed or request.prompt)
         # The scene is drawn inside the print-safe margin, on a page of the requested size.
         margin = round(SAFE_MARGIN * min(request.width, request.height)) + 2
         scene = draw_picture(

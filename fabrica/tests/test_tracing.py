@@ -1,0 +1,175 @@
+"""OpenTelemetry traces: one book is one trace, from the POST to the PDF, sent to a real OTLP/HTTP
+endpoint (a local collector stub that decodes the protobuf the exporter sends)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core.cache import cache
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
+    ExportTraceServiceResponse,
+)
+from opentelemetry.proto.trace.v1.trace_pb2 import Span as ProtoSpan
+
+from api.tests.conftest import token_client
+from books.models import Book
+from fabrica import tracing
+from fabrica.celery import app
+
+NEW_BOOK = {"style": "cartoon", "num_pages": 5, "theme": "a fox who shares", "language": "en"}
+
+
+class _Collector(BaseHTTPRequestHandler):
+    received: list = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path == "/v1/traces":
+            self.received.append(ExportTraceServiceRequest.FromString(body))
+            self.send_response(200)
+        else:
+            self.send_response(404)
+        answer = ExportTraceServiceResponse().SerializeToString()
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def collector(monkeypatch):
+    received: list = []
+    handler = type("Collector", (_Collector,), {"received": received})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", f"http://127.0.0.1:{server.server_port}")
+    monkeypatch.delenv("OTEL_SERVICE_NAME", raising=False)
+    monkeypatch.delenv("OTEL_SDK_DISABLED", raising=False)
+    yield received
+    tracing.tracing_shutdown()
+    server.shutdown()
+
+
+def _spans(received) -> list[dict]:
+    tracing.tracing_flush()
+    spans = []
+    for request in received:
+        for resource_spans in request.resource_spans:
+            service = {a.key: a.value.string_value for a in resource_spans.resource.attributes}[
+                "service.name"
+            ]
+            for scope in resource_spans.scope_spans:
+                for span in scope.spans:
+                    attributes = {a.key: _value(a.value) for a in span.attributes}
+                    spans.append(
+                        {
+                            "name": span.name,
+                            "trace": span.trace_id.hex(),
+                            "kind": span.kind,
+                            "start": span.start_time_unix_nano,
+                            "end": span.end_time_unix_nano,
+                            "attributes": attributes,
+                            "service": service,
+                        }
+                    )
+    return spans
+
+
+def _value(value):
+    return getattr(value, value.WhichOneof("value")) if value.WhichOneof("value") else None
+
+
+@pytest.fixture
+def _quick(settings):
+    settings.PAGE_IMAGE_WIDTH, settings.PAGE_IMAGE_HEIGHT = 480, 600
+    settings.AI_RETRY_BACKOFF_SECONDS = 0
+    settings.AI_OFFLINE_FAILURE_RATE = 0
+    settings.AI_TEXT_PROVIDERS = ["offline"]
+    settings.AI_IMAGE_PROVIDERS = ["offline"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _wait_until_generated(book_id, seconds: float = 90) -> Book:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        book = Book.objects.get(id=book_id)
+        if book.status not in (Book.Status.QUEUED, Book.Status.GENERATING):
+            return book
+        time.sleep(0.2)
+    raise AssertionError(f"book {book_id} still {book.status} after {seconds} s")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_book_is_one_trace_from_the_post_through_a_real_worker_to_the_pdf(collector, owner, _quick):
+    assert tracing.tracing_configure(service="fabrica-web")
+    api = token_client(owner)  # made after the Django instrumentation added its middleware
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=15):
+        response = api.post("/api/v1/books/", NEW_BOOK, format="json")
+        assert response.status_code == 202, response.content[:300]
+        book_id = response.json()["id"]
+        book = _wait_until_generated(book_id)
+    assert book.status == Book.Status.GENERATED, book.error_message
+
+    spans = _spans(collector)
+    post = next(s for s in spans if s["kind"] == ProtoSpan.SPAN_KIND_SERVER and "POST" in s["name"])
+    assert post["attributes"]["book.id"] == book_id
+    books = [s for s in spans if s["attributes"].get("book.id") == book_id]
+    assert {s["trace"] for s in books} == {post["trace"]}, "the whole book is one trace"
+    names = [s["name"] for s in books]
+    assert "run/books.tasks.book_write_story" in names
+    assert names.count("run/books.tasks.book_draw_page") == 5
+    assert "run/books.tasks.book_assemble" in names
+    assert names.count("ai.provider.call") >= 7  # the story, five pages and the cover
+    assert names.count("image.qc") >= 6
+    assert "pdf.build" in names
+    # The picture tasks waited in the queue, and each wait is a span before the task's own.
+    waits = [s for s in books if s["name"] == "queue.wait"]
+    assert len(waits) >= 7
+    assert all(s["end"] >= s["start"] for s in waits)
+    pages = [s for s in books if s["name"] == "run/books.tasks.book_draw_page"]
+    assert all("messaging.queue_wait_ms" in s["attributes"] for s in pages)
+
+
+@pytest.mark.django_db
+def test_spans_inside_a_book_carry_its_id_and_name_their_attributes(collector):
+    tracing.tracing_configure(service="fabrica-test")
+
+    with tracing.book_context("book-42"), tracing.span("image.qc", ai_provider="offline"):
+        pass
+    with tracing.span("outside"):
+        pass
+
+    spans = {s["name"]: s for s in _spans(collector)}
+    assert spans["image.qc"]["attributes"] == {"book.id": "book-42", "ai.provider": "offline"}
+    assert spans["image.qc"]["service"] == "fabrica-test"
+    assert "book.id" not in spans["outside"]["attributes"]
+
+
+def test_without_an_endpoint_tracing_stays_off(monkeypatch):
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
+
+    assert tracing.tracing_configure(service="fabrica-web") is False
+    assert not tracing.tracing_enabled()
+    with tracing.book_context("book-42"), tracing.span("image.qc"):
+        pass  # no-ops
+
+
+def test_the_service_name_comes_from_the_environment(collector, monkeypatch):
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "fabrica-pictures")
+    tracing.tracing_configure(service="fabrica-worker")
+
+    with tracing.span("anything"):
+        pass
+
+    assert {s["service"] for s in _spans(collector)} == {"fabrica-pictures"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 import redis
 from django.core.cache import cache
@@ -125,20 +127,21 @@ def test_queue_depth_is_the_length_of_the_celery_list_in_redis(client, settings)
 @pytest.mark.django_db
 def test_queue_depth_is_reported_for_every_routed_queue_and_counts_prioritised_tasks(client, settings):
     url = "redis://127.0.0.1:6379/13"
+    # Names of this run only: the Redis database is shared with other test runs.
+    pictures, story = (f"{name}-{uuid.uuid4().hex[:8]}" for name in ("pictures", "story"))
+    keys = [pictures, f"{pictures}\x06\x163", story]
     server = redis.Redis.from_url(url, socket_connect_timeout=1)
-    keys = ["celery", "pictures", "pictures\x06\x163", "story"]
     try:
-        server.delete(*keys)
-        server.rpush("pictures", "a", "b")
-        server.rpush("pictures\x06\x163", "c")  # kombu's list for priority 3 of "pictures"
-        server.rpush("story", "d")
+        server.rpush(pictures, "a", "b")
+        server.rpush(f"{pictures}\x06\x163", "c")  # kombu's list for priority 3 of that queue
+        server.rpush(story, "d")
     except redis.RedisError:
         pytest.skip("no Redis on 127.0.0.1:6379")
     settings.REDIS_URL = url
     routes = app.conf.task_routes
     app.conf.task_routes = {
-        "books.tasks.book_draw_page": {"queue": "pictures"},
-        "books.tasks.x": {"queue": "story"},
+        "books.tasks.book_draw_page": {"queue": pictures},
+        "books.tasks.x": {"queue": story},
     }
     try:
         samples = _samples(client)
@@ -146,9 +149,9 @@ def test_queue_depth_is_reported_for_every_routed_queue_and_counts_prioritised_t
         app.conf.task_routes = routes
         server.delete(*keys)
 
-    assert _value(samples, "fabrica_celery_queue_depth", queue="pictures") == 3
-    assert _value(samples, "fabrica_celery_queue_depth", queue="story") == 1
-    assert ("fabrica_celery_queue_depth", frozenset({("queue", "celery")})) in samples  # an empty queue is 0
+    assert _value(samples, "fabrica_celery_queue_depth", queue=pictures) == 3
+    assert _value(samples, "fabrica_celery_queue_depth", queue=story) == 1
+    assert ("fabrica_celery_queue_depth", frozenset({("queue", "celery")})) in samples  # the default one too
 
 
 @pytest.mark.django_db

@@ -3,88 +3,35 @@ endpoint (a local collector stub that decodes the protobuf the exporter sends)."
 
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
-    ExportTraceServiceRequest,
-    ExportTraceServiceResponse,
-)
 from opentelemetry.proto.trace.v1.trace_pb2 import Span as ProtoSpan
 
 from api.tests.conftest import token_client
 from books.models import Book
 from fabrica import tracing
 from fabrica.celery import app
+from fabrica.tests.otlp_collector import otlp_collector
 
 NEW_BOOK = {"style": "cartoon", "num_pages": 5, "theme": "a fox who shares", "language": "en"}
 
 
-class _Collector(BaseHTTPRequestHandler):
-    received: list = []
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.path == "/v1/traces":
-            self.received.append(ExportTraceServiceRequest.FromString(body))
-            self.send_response(200)
-        else:
-            self.send_response(404)
-        answer = ExportTraceServiceResponse().SerializeToString()
-        self.send_header("Content-Type", "application/x-protobuf")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def collector(monkeypatch):
-    received: list = []
-    handler = type("Collector", (_Collector,), {"received": received})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", f"http://127.0.0.1:{server.server_port}")
-    monkeypatch.delenv("OTEL_SERVICE_NAME", raising=False)
-    monkeypatch.delenv("OTEL_SDK_DISABLED", raising=False)
-    yield received
-    tracing.tracing_shutdown()
-    server.shutdown()
+    with otlp_collector() as collector:
+        monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.url)
+        monkeypatch.delenv("OTEL_SERVICE_NAME", raising=False)
+        monkeypatch.delenv("OTEL_SDK_DISABLED", raising=False)
+        yield collector
+        tracing.tracing_shutdown()
 
 
-def _spans(received) -> list[dict]:
+def _spans(collector) -> list[dict]:
     tracing.tracing_flush()
-    spans = []
-    for request in received:
-        for resource_spans in request.resource_spans:
-            service = {a.key: a.value.string_value for a in resource_spans.resource.attributes}[
-                "service.name"
-            ]
-            for scope in resource_spans.scope_spans:
-                for span in scope.spans:
-                    attributes = {a.key: _value(a.value) for a in span.attributes}
-                    spans.append(
-                        {
-                            "name": span.name,
-                            "trace": span.trace_id.hex(),
-                            "kind": span.kind,
-                            "start": span.start_time_unix_nano,
-                            "end": span.end_time_unix_nano,
-                            "attributes": attributes,
-                            "service": service,
-                        }
-                    )
-    return spans
-
-
-def _value(value):
-    return getattr(value, value.WhichOneof("value")) if value.WhichOneof("value") else None
+    return collector.spans()
 
 
 @pytest.fixture

@@ -109,19 +109,21 @@ def test_request_latency_is_recorded_per_view(client):
 @pytest.mark.django_db
 def test_queue_depth_is_the_length_of_the_celery_list_in_redis(client, settings):
     url = "redis://127.0.0.1:6379/13"
+    queue = f"celery-{uuid.uuid4().hex[:8]}"  # the Redis database is shared with other test runs
     server = redis.Redis.from_url(url, socket_connect_timeout=1)
     try:
-        server.delete("celery")
-        server.rpush("celery", "a", "b", "c")
+        server.rpush(queue, "a", "b", "c")
     except redis.RedisError:
         pytest.skip("no Redis on 127.0.0.1:6379")
     settings.REDIS_URL = url
+    default_queue, app.conf.task_default_queue = app.conf.task_default_queue, queue
     try:
         samples = _samples(client)
     finally:
-        server.delete("celery")
+        app.conf.task_default_queue = default_queue
+        server.delete(queue)
 
-    assert _value(samples, "fabrica_celery_queue_depth", queue="celery") == 3
+    assert _value(samples, "fabrica_celery_queue_depth", queue=queue) == 3
 
 
 @pytest.mark.django_db

@@ -23,8 +23,6 @@ from datetime import datetime
 
 from django.conf import settings
 
-from ai.stats import percentile
-
 logger = logging.getLogger(__name__)
 
 # Kombu's Redis transport keeps a queue's prioritised messages in sibling lists named
@@ -150,6 +148,8 @@ def book_waits(*, since: datetime) -> tuple[Wait, Wait]:
 
 
 def _wait(seconds: list[float]) -> Wait:
+    from ai.stats import percentile
+
     # percentile() works on whole numbers: tenths of a second are precise enough for a parent.
     tenths = [round(value * 10) for value in seconds]
     return Wait(books=len(seconds), p50=percentile(tenths, 0.50) / 10, p95=percentile(tenths, 0.95) / 10)

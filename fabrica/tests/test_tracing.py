@@ -135,3 +135,36 @@ def test_a_prefork_worker_leaves_tracing_to_its_children_and_a_thread_pool_start
     tracing.tracing_shutdown()
     _tracing_worker(sender=SimpleNamespace(pool_cls="threads"))
     assert tracing.tracing_enabled()
+
+
+def test_a_picture_from_a_real_provider_is_normalized_and_checked_under_their_own_spans(collector):
+    import io
+    from types import SimpleNamespace
+
+    from PIL import Image, ImageDraw
+
+    from ai.errors import ProviderError
+    from ai.schemas import ImageRequest
+    from ai.services import _clean_image
+
+    tracing.tracing_configure(service="fabrica-worker")
+    photo = Image.new("RGB", (400, 500), "white")  # what a provider sends: colour, its own size
+    ImageDraw.Draw(photo).ellipse((80, 100, 320, 400), outline="navy", width=8)
+    raw = io.BytesIO()
+    photo.save(raw, format="PNG")
+    provider = SimpleNamespace(name="gemini", model="m", draws_finished_pages=False)
+
+    with tracing.book_context("book-7"):
+        try:
+            _clean_image(
+                raw.getvalue(),
+                request=ImageRequest(prompt="a fox", style="cartoon", width=480, height=600),
+                provider=provider,
+            )
+        except ProviderError:
+            pass  # a picture the QC turns down still went through both steps
+
+    spans = {s["name"]: s for s in _spans(collector)}
+    assert spans["image.normalize"]["attributes"]["book.id"] == "book-7"
+    assert spans["image.qc"]["attributes"]["book.id"] == "book-7"
+    assert spans["image.normalize"]["end"] <= spans["image.qc"]["start"]

@@ -8,3 +8,7 @@ class AiConfig(AppConfig):
 
     def ready(self) -> None:
         from ai import checks  # noqa: F401 (registers the system checks)
+        from ai.capacity import providers_in_flight
+        from fabrica.workload import provider_inflight_source
+
+        provider_inflight_source(providers_in_flight)

@@ -108,6 +108,13 @@ def provider_calls_in_flight(*, provider: str) -> int:
     return provider_slots().in_flight(provider)
 
 
+def providers_in_flight() -> dict[str, int]:
+    """Calls in flight of every provider configured anywhere (``/metrics``, the dashboard)."""
+    names = set(settings.AI_TEXT_PROVIDERS) | set(settings.AI_IMAGE_PROVIDERS)
+    names |= set(ProviderSetting.objects.values_list("provider", flat=True))
+    return {name: provider_calls_in_flight(provider=name) for name in sorted(names)}
+
+
 def provider_limit(*, provider: str) -> int:
     """Calls ``provider`` may have in flight: the admin's setting, else the environment's."""
     admin = ProviderSetting.objects.filter(provider=provider, max_concurrent__isnull=False).aggregate(

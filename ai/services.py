@@ -39,6 +39,7 @@ from ai.schemas import GeneratedImage, ImageRequest, Story, StoryRequest, StoryR
 from ai.secrets import SecretUnreadable
 from ai.usage import measure
 from fabrica import metrics
+from fabrica.tracing import span
 
 logger = logging.getLogger(__name__)
 
@@ -291,7 +292,8 @@ def _call(
             try:
                 with provider_slot(provider=config.name, hold_seconds=config.timeout):
                     started = time.monotonic()  # the call's latency, not the wait for its slot
-                    answer = invoke(request)
+                    with span("ai.provider.call", ai_provider=config.name, ai_capability=config.capability):
+                        answer = invoke(request)
                 result = check(answer, request)
             except ProviderBusy:
                 raise
@@ -337,12 +339,14 @@ def _clean_image(raw: bytes, *, request: ImageRequest, provider) -> tuple[bytes,
         if getattr(provider, "draws_finished_pages", False) and _is_finished_page(raw, request):
             png, source = raw, None  # already what the normalizer would make: only the QC remains
         else:
-            png, source = normalize_line_art(raw, width=request.width, height=request.height), raw
+            with span("image.normalize"):
+                png, source = normalize_line_art(raw, width=request.width, height=request.height), raw
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
         raise ProviderError(
             gettext("The illustrator sent a picture we could not open."), details={"error": str(error)}
         ) from error
-    report = page_qc(png, source=source)
+    with span("image.qc"):
+        report = page_qc(png, source=source)
     if not report.passed:
         raise PictureRejected(
             "The picture did not pass our coloring-page check.",

@@ -271,6 +271,9 @@ def _book_page_finished(*, book_id) -> None:
     )
     _notify_on_commit(book_id)
     redraw = _redraw_job(book_id)
+    request = _book_job(book_id) if done == 1 and redraw is None else None
+    if request is not None:  # the parent's first picture, counted from their request
+        metrics.book_first_picture_observe((timezone.now() - request.created_at).total_seconds())
     if done == book.num_pages and (book.cover_image or redraw):
         _assemble_on_commit(book_id)
     elif redraw:  # the only page being drawn is done
@@ -390,6 +393,7 @@ def _book_mark_generated(*, book_id, job_id: int) -> None:
     )
     if generated:
         metrics.book_generated(seconds=(now - started).total_seconds() if started else None)
+        metrics.book_ready_observe((now - GenerationJob.objects.get(id=job_id).created_at).total_seconds())
         event_emit(type="book.generated", resource_id=book_id)
     GenerationJob.objects.filter(id=job_id).update(
         status=GenerationJob.Status.SUCCEEDED, step=GenerationJob.Step.DONE, finished_at=now

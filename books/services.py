@@ -13,6 +13,7 @@ from books.errors import BookInvalid, InvalidTransition
 from books.models import Book, GenerationJob, Page, Style
 from books.quotas import quota_check
 from fabrica import metrics
+from fabrica.tracing import book_context
 
 LANGUAGES = ("pt-BR", "en", "es")
 AGE_RANGES = ("2-3", "4-6", "7-9", "10-12")
@@ -136,7 +137,8 @@ def book_create(
 def _book_enqueue(*, book_id, job_id: int) -> None:
     from books.tasks import book_write_story
 
-    result = book_write_story.delay(str(book_id), job_id)
+    with book_context(book_id):  # the book's trace starts in this request
+        result = book_write_story.delay(str(book_id), job_id)
     GenerationJob.objects.filter(id=job_id).update(celery_task_id=result.id or "")
 
 

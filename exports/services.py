@@ -26,6 +26,7 @@ from exports.models import Export
 from exports.options import FILE_TYPES, ExportOptions, export_options
 from exports.selectors import book_content_hash
 from fabrica.errors import ApplicationError
+from fabrica.tracing import span
 from gamification.services import on_pdf_downloaded
 from webhooks.events import event_emit
 
@@ -69,7 +70,8 @@ def export_print_pdf(*, book: Book, paper: str = "a4") -> Export:
         status=Export.Status.PENDING
     )
     try:
-        export_build(export_id=export.id)
+        with span("pdf.build", export_format=options.format, export_paper=options.paper):
+            export_build(export_id=export.id)
     except ApplicationError as exc:
         export_fail(export_id=export.id, message=exc.message)
         raise

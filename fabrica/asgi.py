@@ -3,6 +3,11 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fabrica.settings")
+
+from fabrica.tracing import tracing_configure  # noqa: E402
+
+# Before the application loads its middleware: the Django instrumentation adds its own.
+tracing_configure(service="fabrica-web")
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

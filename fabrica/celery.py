@@ -1,7 +1,14 @@
 import os
 
 from celery import Celery
-from celery.signals import before_task_publish, task_postrun, task_prerun
+from celery.signals import (
+    beat_init,
+    before_task_publish,
+    task_postrun,
+    task_prerun,
+    worker_init,
+    worker_process_init,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fabrica.settings")
 
@@ -65,3 +72,32 @@ def _task_request_id_restore(task=None, **kwargs):
     before = getattr(task.request, "request_id_before", None) if task is not None else None
     if before is not None:
         request_id_set(before)
+
+
+# Traces (fabrica/tracing.py, only with OTEL_EXPORTER_OTLP_ENDPOINT): a prefork worker starts them
+# in each child, after the fork, so no exporter thread or connection is shared across processes;
+# the other pools run tasks in the worker's own process.
+@worker_process_init.connect
+def _tracing_worker_process(**kwargs):
+    from fabrica.tracing import tracing_configure
+
+    tracing_configure(service="fabrica-worker")
+
+
+@worker_init.connect
+def _tracing_worker(sender=None, **kwargs):
+    from celery.concurrency import get_implementation
+    from celery.concurrency.prefork import TaskPool as PreforkPool
+
+    from fabrica.tracing import tracing_configure
+
+    pool = get_implementation(getattr(sender, "pool_cls", None) or "prefork")
+    if not (isinstance(pool, type) and issubclass(pool, PreforkPool)):
+        tracing_configure(service="fabrica-worker")
+
+
+@beat_init.connect
+def _tracing_beat(**kwargs):
+    from fabrica.tracing import tracing_configure
+
+    tracing_configure(service="fabrica-beat")

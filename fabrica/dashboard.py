@@ -1,5 +1,6 @@
 """The figures on the admin's front page: books, failures, generations now, AI providers, users,
-exports. Every query is bounded by the window (30 days, one row per day) or by ``ai.stats``."""
+exports, and the generation workload (``fabrica.workload``). Every query is bounded by the window
+(30 days, one row per day, or the last 24 hours) or by ``ai.stats``."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
 
 from ai.stats import provider_stats
 from analytics.models import Event
 from analytics.services import analytics_daily_since
 from books.models import Book
 from exports.models import Export
+from fabrica import workload
 
 DAYS = 30
 CHART_HEIGHT = 80
@@ -126,4 +129,18 @@ def dashboard() -> dict:
         "users": _chart(get_user_model().objects.all(), "date_joined"),
         "exports": _chart(Export.objects.all(), "created_at", part=Q(status=Export.Status.FAILED)),
         "analytics": _analytics(timezone.localdate()),
+        "workload": _workload(),
+    }
+
+
+def _workload() -> dict:
+    """Generation right now (queues, providers, admission) and how long parents waited in 24 h."""
+    first_picture, ready = workload.book_waits(since=timezone.now() - timedelta(days=1))
+    depths = workload.celery_queue_depths()
+    inflight = workload.provider_inflight()
+    return {
+        "queues": sorted(depths.items()) if depths is not None else None,
+        "inflight": sorted(inflight.items()) if inflight is not None else None,
+        "admission": workload.admission_queue_length(),
+        "waits": [(_lazy("the first picture"), first_picture), (_lazy("the finished book"), ready)],
     }

@@ -6,7 +6,8 @@ set (uvicorn ``--workers N``, prefork Celery workers, all sharing the folder), e
 its samples there and a scrape of any web process adds them up, so the books a worker finished
 show on the web's ``/metrics``. The folder must exist and be emptied before the processes start
 (the Procfile's and docker-compose's release step does it). Gauges that describe the whole site (books being
-drawn, tasks waiting) are read at scrape time, so any web process reports the same figure.
+drawn, tasks waiting per queue, books waiting for admission, provider calls in flight; see
+``fabrica.workload``) are read at scrape time, so any web process reports the same figure.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from prometheus_client import (
 from prometheus_client import values as prometheus_values
 from prometheus_client.core import GaugeMetricFamily
 
+from fabrica import workload
+
 logger = logging.getLogger(__name__)
 
 
@@ -46,8 +49,6 @@ if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     # Before the metrics below are made: each process writes its own file in the shared folder.
     os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
     prometheus_values.ValueClass = prometheus_values.MultiProcessValue(_process_identifier)
-
-CELERY_QUEUE = "celery"
 
 REQUEST_SECONDS = Histogram(
     "fabrica_http_request_duration_seconds",
@@ -64,6 +65,17 @@ GENERATION_SECONDS = Histogram(
     buckets=(15, 30, 60, 90, 120, 180, 240, 300, 450, 600),
 )
 AI_CALLS = Counter("fabrica_ai_calls", "Calls to AI providers.", ["provider", "capability", "outcome"])
+# Both from the parent's request (the generation job's creation), waiting in line included.
+FIRST_PICTURE_SECONDS = Histogram(
+    "fabrica_book_first_picture_seconds",
+    "From the request for a book to its first drawn page.",
+    buckets=(2.5, 5, 10, 15, 20, 25, 30, 45, 60, 90, 120, 180, 300),
+)
+READY_SECONDS = Histogram(
+    "fabrica_book_ready_seconds",
+    "From the request for a book to the finished book.",
+    buckets=(15, 30, 60, 90, 105, 120, 150, 180, 240, 300, 450, 600, 900),
+)
 
 
 def book_created() -> None:
@@ -88,6 +100,16 @@ def ai_call(*, provider: str, capability: str, outcome: str) -> None:
     AI_CALLS.labels(provider=provider, capability=capability, outcome=outcome).inc()
 
 
+def book_first_picture_observe(seconds: float) -> None:
+    """The first page of a book was saved ``seconds`` after the parent asked for the book."""
+    transaction.on_commit(lambda: FIRST_PICTURE_SECONDS.observe(seconds))
+
+
+def book_ready_observe(seconds: float) -> None:
+    """A book became generated ``seconds`` after the parent asked for it."""
+    transaction.on_commit(lambda: READY_SECONDS.observe(seconds))
+
+
 # --- read at scrape time ------------------------------------------------------------------------
 
 
@@ -96,7 +118,9 @@ class SiteCollector:
 
     def collect(self):
         yield from self._generations()
-        yield from self._queue()
+        yield from self._queues()
+        yield from self._admission()
+        yield from self._providers()
 
     def _generations(self):
         from books.models import Book
@@ -114,21 +138,38 @@ class SiteCollector:
             gauge.add_metric([status], counts.get(status, 0))
         yield gauge
 
-    def _queue(self):
-        if not settings.REDIS_URL:
-            return
-        import redis
-
-        try:
-            client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
-            depth = client.llen(CELERY_QUEUE)
-        except redis.RedisError as exc:
-            logger.warning("could not read the Celery queue depth: %r", exc)
+    def _queues(self):
+        depths = workload.celery_queue_depths()
+        if depths is None:
             return
         gauge = GaugeMetricFamily(
-            "fabrica_celery_queue_depth", "Tasks waiting in the Celery queue.", labels=["queue"]
+            "fabrica_celery_queue_depth", "Tasks waiting in each Celery queue.", labels=["queue"]
         )
-        gauge.add_metric([CELERY_QUEUE], depth)
+        for queue, depth in depths.items():
+            gauge.add_metric([queue], depth)
+        yield gauge
+
+    def _admission(self):
+        try:
+            waiting = workload.admission_queue_length()
+        except DatabaseError as exc:
+            logger.warning("could not count the admission queue: %r", exc)
+            return
+        yield GaugeMetricFamily(
+            "fabrica_admission_queue_length",
+            "Books accepted and waiting for drawing to start.",
+            value=waiting,
+        )
+
+    def _providers(self):
+        inflight = workload.provider_inflight()
+        if inflight is None:
+            return
+        gauge = GaugeMetricFamily(
+            "fabrica_provider_calls_in_flight", "Calls to each AI provider in flight.", labels=["provider"]
+        )
+        for provider, calls in sorted(inflight.items()):
+            gauge.add_metric([provider], calls)
         yield gauge
 
 

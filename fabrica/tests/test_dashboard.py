@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import redis
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ai.models import AICall
-from books.models import Book
+from books.models import Book, GenerationJob, Page
 from books.tests.factories import book_factory
+from fabrica.celery import app
 from fabrica.dashboard import bar_chart
+from fabrica.workload import provider_inflight_source
 
 ADMIN = "/admin/"
 
@@ -109,3 +113,105 @@ def test_the_dashboard_is_for_staff_only(owner_client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# --- generation now, and how long parents waited ---------------------------------------------
+
+
+def _workload(html: str) -> str:
+    match = re.search(r'<table id="ops-workload".*?</table>\s*<h2>.*?</table>', html, re.S)
+    assert match, "the workload section is not on the admin front page"
+    return match.group(0)
+
+
+def _request(owner, *, ago: float, ready_after: float | None, first_pages_after: list[float]) -> Book:
+    """A book asked for ``ago`` seconds ago, whose pages finished drawing ``first_pages_after``."""
+    asked = timezone.now() - timedelta(seconds=ago)
+    book = book_factory(owner=owner, status=Book.Status.GENERATED if ready_after else Book.Status.GENERATING)
+    GenerationJob.objects.create(
+        kind=GenerationJob.Kind.BOOK,
+        book=book,
+        user=owner,
+        created_at=asked,
+        status=GenerationJob.Status.SUCCEEDED if ready_after else GenerationJob.Status.RUNNING,
+        finished_at=asked + timedelta(seconds=ready_after) if ready_after else None,
+    )
+    for page, after in zip(book.pages.order_by("number"), first_pages_after, strict=False):
+        # the drawing took 2 s of the wait
+        Page.objects.filter(id=page.id).update(
+            status=Page.Status.DONE, started_at=asked + timedelta(seconds=after - 2), generation_ms=2000
+        )
+    return book
+
+
+@pytest.mark.django_db
+def test_staff_see_the_percentiles_of_waiting_from_the_last_days_requests(owner, staff_client):
+    _request(owner, ago=600, ready_after=100, first_pages_after=[10, 40])
+    _request(owner, ago=500, ready_after=120, first_pages_after=[20])
+    _request(owner, ago=400, ready_after=300, first_pages_after=[30])
+    _request(owner, ago=60, ready_after=None, first_pages_after=[])  # still waiting: not measured yet
+    _request(owner, ago=3 * 86400, ready_after=900, first_pages_after=[500])  # older than a day
+    retried = _request(owner, ago=300, ready_after=None, first_pages_after=[])
+    # A page drawn by the failed first attempt is not the retry's first picture.
+    Page.objects.filter(book=retried, number=1).update(
+        status=Page.Status.DONE, started_at=timezone.now() - timedelta(hours=2), generation_ms=1000
+    )
+
+    html = _workload(staff_client.get(ADMIN).content.decode())
+
+    rows = [
+        re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row)
+        for row in re.findall(r'<tr class="ops-wait">(.*?)</tr>', html, re.S)
+    ]
+    assert rows == [["the first picture", "3", "20.0", "30.0"], ["the finished book", "3", "120.0", "300.0"]]
+
+
+@pytest.mark.django_db
+def test_staff_see_the_admission_queue_the_queues_and_the_calls_in_flight(owner, staff_client, settings):
+    book_factory(owner=owner, status=Book.Status.QUEUED)
+    book_factory(owner=owner, status=Book.Status.QUEUED)
+    book_factory(owner=owner, status=Book.Status.GENERATING)
+    url = "redis://127.0.0.1:6379/13"
+    queue = f"dashboard-{uuid.uuid4().hex[:8]}"  # the Redis database is shared with other test runs
+    server = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        server.rpush(queue, "a", "b", "c", "d")
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.REDIS_URL = url
+    default_queue, app.conf.task_default_queue = app.conf.task_default_queue, queue
+    provider_inflight_source(lambda: {"gemini": 7})
+    try:
+        html = _workload(staff_client.get(ADMIN).content.decode())
+    finally:
+        provider_inflight_source(None)
+        app.conf.task_default_queue = default_queue
+        server.delete(queue)
+
+    assert '<strong class="ops-admission">2</strong>' in html
+    assert f'<span class="ops-queue" data-queue="{queue}">{queue}: <strong>4</strong></span>' in html
+    assert '<span class="ops-inflight" data-provider="gemini">gemini: <strong>7</strong></span>' in html
+
+
+@pytest.mark.django_db
+def test_without_redis_or_a_limiter_the_dashboard_says_what_is_not_measured(staff_client, settings):
+    settings.REDIS_URL = ""
+
+    html = _workload(staff_client.get(ADMIN).content.decode())
+
+    assert "Not measured: the broker is not Redis" in html
+    assert "Not measured: no concurrency limiter reports its calls." in html
+
+
+def test_the_workload_section_speaks_portuguese_and_spanish():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    context = {"workload": {"queues": None, "inflight": None, "admission": 0, "waits": []}}
+    with translation.override("pt-br"):
+        portuguese = render_to_string("admin/_workload.html", context)
+    with translation.override("es"):
+        spanish = render_to_string("admin/_workload.html", context)
+
+    assert "Geração agora" in portuguese and "fila de admissão" in portuguese
+    assert "Generación ahora" in spanish and "Tiempo de espera, últimas 24 horas" in spanish

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 import redis
 from django.core.cache import cache
@@ -11,6 +13,8 @@ from books.generation import book_fail
 from books.models import Book
 from books.services import book_create
 from books.tests.factories import book_factory
+from fabrica.celery import app
+from fabrica.workload import provider_inflight_source
 
 STRANGER = "203.0.113.7"
 
@@ -105,19 +109,123 @@ def test_request_latency_is_recorded_per_view(client):
 @pytest.mark.django_db
 def test_queue_depth_is_the_length_of_the_celery_list_in_redis(client, settings):
     url = "redis://127.0.0.1:6379/13"
+    queue = f"celery-{uuid.uuid4().hex[:8]}"  # the Redis database is shared with other test runs
     server = redis.Redis.from_url(url, socket_connect_timeout=1)
     try:
-        server.delete("celery")
-        server.rpush("celery", "a", "b", "c")
+        server.rpush(queue, "a", "b", "c")
     except redis.RedisError:
         pytest.skip("no Redis on 127.0.0.1:6379")
     settings.REDIS_URL = url
+    default_queue, app.conf.task_default_queue = app.conf.task_default_queue, queue
     try:
         samples = _samples(client)
     finally:
-        server.delete("celery")
+        app.conf.task_default_queue = default_queue
+        server.delete(queue)
 
-    assert _value(samples, "fabrica_celery_queue_depth", queue="celery") == 3
+    assert _value(samples, "fabrica_celery_queue_depth", queue=queue) == 3
+
+
+@pytest.mark.django_db
+def test_queue_depth_is_reported_for_every_routed_queue_and_counts_prioritised_tasks(client, settings):
+    url = "redis://127.0.0.1:6379/13"
+    # Names of this run only: the Redis database is shared with other test runs.
+    pictures, story = (f"{name}-{uuid.uuid4().hex[:8]}" for name in ("pictures", "story"))
+    keys = [pictures, f"{pictures}\x06\x163", story]
+    server = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        server.rpush(pictures, "a", "b")
+        server.rpush(f"{pictures}\x06\x163", "c")  # kombu's list for priority 3 of that queue
+        server.rpush(story, "d")
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.REDIS_URL = url
+    routes = app.conf.task_routes
+    app.conf.task_routes = {
+        "books.tasks.book_draw_page": {"queue": pictures},
+        "books.tasks.x": {"queue": story},
+    }
+    try:
+        samples = _samples(client)
+    finally:
+        app.conf.task_routes = routes
+        server.delete(*keys)
+
+    assert _value(samples, "fabrica_celery_queue_depth", queue=pictures) == 3
+    assert _value(samples, "fabrica_celery_queue_depth", queue=story) == 1
+    assert ("fabrica_celery_queue_depth", frozenset({("queue", "celery")})) in samples  # the default one too
+
+
+@pytest.mark.django_db
+def test_the_admission_queue_is_the_books_waiting_to_start(client, owner):
+    book_factory(owner=owner, status=Book.Status.QUEUED)
+    book_factory(owner=owner, status=Book.Status.QUEUED)
+    book_factory(owner=owner, status=Book.Status.GENERATING)
+
+    assert _value(_samples(client), "fabrica_admission_queue_length") == 2
+
+
+@pytest.mark.django_db
+def test_calls_in_flight_are_read_from_the_registered_limiter_at_scrape_time(client):
+    inflight = {"gemini": 3, "offline": 0}
+    provider_inflight_source(lambda: inflight)
+    try:
+        first = _samples(client)
+        inflight["gemini"] = 5
+        second = _samples(client)
+    finally:
+        provider_inflight_source(None)
+
+    assert _value(first, "fabrica_provider_calls_in_flight", provider="gemini") == 3
+    assert ("fabrica_provider_calls_in_flight", frozenset({("provider", "offline")})) in first
+    assert _value(second, "fabrica_provider_calls_in_flight", provider="gemini") == 5
+
+
+@pytest.mark.django_db
+def test_a_failing_limiter_reader_leaves_the_other_metrics_standing(client):
+    def broken():
+        raise ConnectionError("redis is restarting")
+
+    provider_inflight_source(broken)
+    try:
+        samples = _samples(client)
+    finally:
+        provider_inflight_source(None)
+
+    assert not any(name == "fabrica_provider_calls_in_flight" for name, _ in samples)
+    assert ("fabrica_admission_queue_length", frozenset()) in samples
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_generated_book_observes_its_time_to_first_picture_and_to_ready_once(
+    client, owner, celery_eager, _quick
+):
+    first, ready = "fabrica_book_first_picture_seconds_count", "fabrica_book_ready_seconds_count"
+    before = _samples(client)
+
+    book = book_create(owner=owner, style="cartoon", num_pages=5, theme="a fox who shares")
+
+    book.refresh_from_db()
+    assert book.status == Book.Status.GENERATED
+    after = _samples(client)
+    assert _value(after, first) == _value(before, first) + 1  # five pages, one first picture
+    assert _value(after, ready) == _value(before, ready) + 1
+    assert _value(after, "fabrica_book_ready_seconds_sum") > _value(before, "fabrica_book_ready_seconds_sum")
+
+
+def test_the_histograms_are_observed_only_when_the_transaction_commits(transactional_db):
+    from django.db import transaction
+
+    from fabrica import metrics
+
+    before = metrics.READY_SECONDS._sum.get()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        metrics.book_ready_observe(42.0)
+        raise RuntimeError("rolled back")
+    with transaction.atomic():
+        metrics.book_ready_observe(7.0)
+
+    assert metrics.READY_SECONDS._sum.get() == before + 7.0
 
 
 @pytest.mark.django_db

@@ -8,5 +8,3 @@ import pytest
 def _media_root(request, tmp_path):
     if request.node.get_closest_marker("django_db"):
         request.getfixturevalue("settings").MEDIA_ROOT = tmp_path / "media"
-
-

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import AuditAction, audit_record
 from books.errors import InvalidTransition
-from books.models import Book, GenerationJob
+from books.models import Book, GenerationJob, ShareLink
 from exports.models import Export
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,11 @@ def trash_purge_date(book: Book) -> datetime | None:
 
 @transaction.atomic
 def book_trash(*, book: Book) -> Book:
-    """Move a book to the trash; it leaves the library and its share links stop working."""
+    """Move a book to the trash; it leaves the library and its share links end for good.
+
+    The links are revoked, not just hidden while the book is in the trash: a parent who restores
+    the book has not asked to publish it again, so the people holding old links stay out.
+    """
     book = Book.objects.select_for_update().get(pk=book.pk)
     if book.deleted_at:
         return book
@@ -41,12 +45,13 @@ def book_trash(*, book: Book) -> Book:
         raise InvalidTransition(_("This book is still being drawn. You can delete it once it is ready."))
     book.deleted_at = timezone.now()
     Book.objects.filter(pk=book.pk).update(deleted_at=book.deleted_at)
+    ShareLink.objects.filter(book=book).active(now=book.deleted_at).update(revoked_at=book.deleted_at)
     return book
 
 
 @transaction.atomic
 def book_restore(*, book: Book) -> Book:
-    """Bring a book back from the trash, as it was."""
+    """Bring a book back from the trash, as it was, except for its share links (they stay revoked)."""
     Book.objects.filter(pk=book.pk).update(deleted_at=None)
     book.deleted_at = None
     return book

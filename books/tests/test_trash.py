@@ -10,8 +10,9 @@ from django_celery_beat.models import PeriodicTask
 
 from books.catalog import catalog_seed
 from books.covers import cover_thumbnail, cover_thumbnail_name
-from books.models import Book, GenerationJob
+from books.models import Book, GenerationJob, ShareLink
 from books.quotas import quota_usage
+from books.sharing import share_link_create, share_link_revoke
 from books.tasks import book_purge, books_trash_purge
 from books.tests.factories import book_factory
 from exports.models import Export
@@ -83,6 +84,25 @@ def test_restoring_brings_the_book_back(owner_client, owner):
     book.refresh_from_db()
     assert book.deleted_at is None
     assert owner_client.get(reverse("books:detail", args=[book.id])).status_code == 200
+
+
+def test_restoring_does_not_bring_back_the_books_old_share_links(owner_client, owner, client):
+    book = generated_book(owner=owner)
+    link = share_link_create(book=book, expiry=ShareLink.Expiry.NEVER)
+    already_stopped = share_link_revoke(link=share_link_create(book=book, expiry=ShareLink.Expiry.WEEK))
+    stopped_at = already_stopped.revoked_at
+    owner_client.post(reverse("books:delete", args=[book.id]))
+    owner_client.post(reverse("books:trash_restore", args=[book.id]))
+
+    response = client.get(reverse("share:book", args=[link.token]))
+    assert response.status_code == 410
+    assert "has stopped sharing it" in response.content.decode()
+    link.refresh_from_db()
+    already_stopped.refresh_from_db()
+    assert link.revoked_at is not None and already_stopped.revoked_at == stopped_at
+    # A new link works: the book is shared again only when the parent asks.
+    fresh = share_link_create(book=Book.objects.get(id=book.id), expiry=ShareLink.Expiry.WEEK)
+    assert client.get(reverse("share:book", args=[fresh.token])).status_code == 200
 
 
 def test_the_trash_says_when_each_book_goes_for_good(owner_client, owner):

@@ -32,7 +32,7 @@ from accounts.privacy_data import ArchiveFile, owner_field, user_data_collect, w
 from audit.erasure import Person, audit_person_erase, deleted_person_label
 from audit.services import audit_record
 from books.models import Book, GenerationJob, Page, ShareLink
-from books.trash import storage_folder_files
+from books.trash import book_files, storage_files_delete
 from exports.models import Export
 from fabrica.errors import ApplicationError
 from gamification.models import UserBadge, XPEvent
@@ -222,6 +222,7 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> dict[st
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     label = deleted_person_label()
+    book_ids = [str(pk) for pk in Book.objects.filter(owner=user).values_list("id", flat=True)]
     files = _account_files(user)
     counts = _account_counts(user)
     counts["files"] = len(files)
@@ -235,8 +236,10 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> dict[st
     counts["sessions"] = Session.objects.filter(session_key__in=session_keys).delete()[0]
     # No request: its IP address and browser would be the deleted person's.
     audit_record("account.deleted", actor_label=label, details=counts)
+    # The folders named after the user's and the books' ids go too, once empty.
+    folders = {str(user.pk), *book_ids}
     user.delete()  # tokens, XP, badges, missions, friends and generation requests go with it
-    transaction.on_commit(lambda: _files_delete(files))
+    transaction.on_commit(lambda: storage_files_delete(files, folders_named=folders))
     logger.info("account.deleted %s (%s files)", label, len(files))
     return counts
 
@@ -292,16 +295,8 @@ def _account_counts(user: User) -> dict[str, int]:
 def _account_files(user: User) -> list[tuple[Storage, str]]:
     """Every stored file of the account, plus whatever else sits in its books' own folders."""
     files: list[tuple[Storage, str]] = []
-    book_storage = Book._meta.get_field("cover_image").storage
-    export_storage = Export._meta.get_field("file").storage
-    books = Book.objects.filter(owner=user)
-    for book_id, cover in books.values_list("id", "cover_image"):
-        files += [(book_storage, cover)] if cover else []
-        files += storage_folder_files(book_storage, f"books/{book_id}")
-    for image, thumbnail in Page.objects.filter(book__in=books).values_list("image", "thumbnail"):
-        files += [(book_storage, name) for name in (image, thumbnail) if name]
-    for name in Export.objects.filter(book__in=books).exclude(file="").values_list("file", flat=True):
-        files.append((export_storage, name))
+    for book in Book.objects.filter(owner=user):
+        files += book_files(book)
     data_storage = DataExport._meta.get_field("file").storage
     for name in DataExport.objects.filter(user=user).exclude(file="").values_list("file", flat=True):
         files.append((data_storage, name))

@@ -7,7 +7,9 @@ leaves a book whose pictures are missing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import posixpath
 from datetime import datetime, timedelta
 
@@ -91,15 +93,15 @@ def book_purge(*, book_id, now: datetime | None = None) -> bool:
 
 
 def _book_destroy(book: Book) -> None:
-    book_id, files = book.pk, _book_files(book)
+    book_id, files = book.pk, book_files(book)
     # The generation requests made today still count against the quota without the book.
     GenerationJob.objects.filter(book=book).update(book=None)
     book.delete()
-    transaction.on_commit(lambda: _files_delete(files))
+    transaction.on_commit(lambda: storage_files_delete(files, folders_named={str(book_id)}))
     logger.info("book.deleted %s (%s files)", book_id, len(files))
 
 
-def _book_files(book: Book) -> list[tuple[Storage, str]]:
+def book_files(book: Book) -> list[tuple[Storage, str]]:
     """Every file made for the book, plus whatever else is in its folders (older pictures, thumbnails)."""
     storage = book.cover_image.storage
     files = [(storage, book.cover_image.name)] if book.cover_image else []
@@ -124,9 +126,25 @@ def storage_folder_files(storage: Storage, folder: str) -> list[tuple[Storage, s
     return [(storage, f"{folder}/{name}") for name in names]
 
 
-def _files_delete(files: list[tuple[Storage, str]]) -> None:
+def storage_files_delete(files: list[tuple[Storage, str]], *, folders_named: set[str] = frozenset()) -> None:
+    """Delete the files, then the folders they were in that are named after one of ``folders_named``
+    (a book's or a user's id, so they held nothing of anyone else's) once they are empty."""
     for storage, name in files:
         try:
             storage.delete(name)
         except Exception:  # a file left behind must not undo the deletion the parent asked for
             logger.exception("could not delete %s", name)
+    folders = {(storage, posixpath.dirname(name)) for storage, name in files}
+    for storage, folder in folders:
+        if posixpath.basename(folder) in folders_named:
+            storage_folder_remove_if_empty(storage, folder)
+
+
+def storage_folder_remove_if_empty(storage: Storage, folder: str) -> None:
+    """Local disk keeps empty folders (named after ids); object stores (S3) have none to remove."""
+    try:
+        path = storage.path(folder)
+    except NotImplementedError:
+        return
+    with contextlib.suppress(OSError):  # not empty (written since), or already gone
+        os.rmdir(path)

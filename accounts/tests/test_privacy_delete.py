@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -122,6 +125,20 @@ def test_deleting_removes_every_row_and_file_and_keeps_an_anonymous_audit_entry(
     assert entry.details["pages"] == 5 and entry.details["files"] == len(files)
     row = str(AuditEntry.objects.filter(pk=entry.pk).values().get())
     assert email not in row and "owner@" not in row
+
+
+def test_deleting_leaves_no_folder_named_after_the_user_or_their_books(
+    owner_client, full_account, other_user, settings, django_capture_on_commit_callbacks
+):
+    names = {str(full_account.pk), *(str(pk) for pk in Book.objects.values_list("id", flat=True))}
+    others_book = book_with_files(other_user)
+    folders = [Path(root).name for root, _dirs, _files in os.walk(settings.MEDIA_ROOT)]
+    assert names <= set(folders)  # books/…/<book id>, exports/<book id>, data-exports/<user id>
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(DELETE, {"password": PASSWORD})
+    folders = [Path(root).name for root, _dirs, _files in os.walk(settings.MEDIA_ROOT)]
+    assert not names & set(folders)
+    assert str(others_book.id) in folders  # someone else's stay
 
 
 def test_deleting_signs_out_every_browser(owner, full_account, django_capture_on_commit_callbacks):

@@ -1,4 +1,6 @@
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -117,7 +119,7 @@ def test_an_empty_trash_says_so(owner_client):
 
 
 def test_deleting_forever_asks_first_then_removes_the_book_and_every_file(
-    owner_client, owner, django_capture_on_commit_callbacks
+    owner_client, owner, settings, django_capture_on_commit_callbacks
 ):
     book, files = _book_with_files(owner)
     Book.objects.filter(id=book.id).update(deleted_at=timezone.now())
@@ -132,6 +134,9 @@ def test_deleting_forever_asks_first_then_removes_the_book_and_every_file(
     assert not Export.objects.filter(book_id=book.id).exists()
     export_storage = Export._meta.get_field("file").storage
     assert [name for name in files if default_storage.exists(name) or export_storage.exists(name)] == []
+    # Nor the folders named after the book (pictures, built files).
+    folders = [Path(root).name for root, _dirs, _files in os.walk(settings.MEDIA_ROOT)]
+    assert str(book.id) not in folders
 
 
 def test_a_book_outside_the_trash_cannot_be_deleted_forever(owner_client, owner):

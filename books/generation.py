@@ -312,15 +312,15 @@ def _assemble_on_commit(book_id) -> None:
 
 def cover_draw(*, book_id) -> None:
     """Step 2, beside the pages: draw the cover; whichever of cover and last page ends last assembles."""
-    book = Book.objects.select_related("style").get(id=book_id)
-    if book.status != Book.Status.GENERATING or book.cover_image:
+    book = Book.objects.select_related("style").filter(id=book_id).first()
+    if book is None or book.status != Book.Status.GENERATING or book.cover_image:
         return
     image = image_generate(request=_cover_request(book), book_id=book.id)
     name = f"books/{book.id}/cover-{hashlib.sha256(image.png).hexdigest()[:12]}.png"
     with transaction.atomic():
-        book = Book.objects.select_for_update().get(id=book_id)
-        if book.cover_image:
-            return
+        book = Book.objects.select_for_update().filter(id=book_id).first()
+        if book is None or book.cover_image:
+            return  # deleted while the cover was drawn (nothing written), or another draw won
         book.cover_image.save(name, ContentFile(image.png), save=False)
         Book.objects.filter(id=book_id).update(cover_image=book.cover_image.name)
         if book.pages.filter(status=Page.Status.DONE).count() == book.num_pages:

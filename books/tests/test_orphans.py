@@ -60,6 +60,22 @@ def test_a_page_drawn_after_its_account_was_deleted_leaves_no_file(
     assert str(book.id) not in _folders(settings)
 
 
+def test_a_cover_drawn_after_its_book_was_deleted_is_dropped_quietly(
+    owner, settings, small_pictures, monkeypatch
+):
+    book = book_factory(owner=owner, status=Book.Status.GENERATING)
+    draw = generation.image_generate
+
+    def drawn_while_the_book_is_deleted(**kwargs):
+        image = draw(**kwargs)
+        Book.objects.filter(id=book.id).delete()
+        return image
+
+    monkeypatch.setattr(generation, "image_generate", drawn_while_the_book_is_deleted)
+    generation.cover_draw(book_id=book.id)  # no error: there is nothing left to draw for
+    assert str(book.id) not in _folders(settings)
+
+
 def test_a_page_drawn_normally_keeps_its_files(owner, settings, small_pictures):
     book = book_factory(owner=owner, status=Book.Status.GENERATING)
     page = book.pages.get(number=1)

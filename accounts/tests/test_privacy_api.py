@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 
 # The API tests' autouse fixtures (fresh rate limits, fast hashing) apply here too.
-from api.tests.conftest import _fast_password_hashing, _fresh_rate_limits, assert_error, token_client  # noqa: F401
+from api.tests.conftest import _fresh_rate_limits, assert_error, token_client  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,8 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
@@ -62,7 +64,23 @@ def audit_person_erase(*, person: Person, label: str) -> int:
     AuditEntry.objects.bulk_update(
         rows, ["actor", "actor_label", "target_id", "target_label", "ip", "user_agent", "details"]
     )
+    _admin_log_erase(person=person, label=label)
     return len(rows)
+
+
+def _admin_log_erase(*, person: Person, label: str) -> None:
+    """Django's own admin log (which ``audit.staff`` copies) names each object it changed by its
+    id and its text: an account by its email, a book by its title."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, pk in person.refs():
+        by_kind.setdefault(kind, []).append(pk)
+    for kind, ids in by_kind.items():
+        app_label, model = kind.split(".", 1)
+        content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
+        if content_type is not None:
+            LogEntry.objects.filter(content_type=content_type, object_id__in=ids).update(
+                object_id=None, object_repr=label[:200]
+            )
 
 
 def _rows_about(person: Person) -> Q:

@@ -6,13 +6,14 @@ import hashlib
 import json
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from audit.models import Action, AuditEntry
 from audit.services import audit_record
-from books.models import ShareLink
+from books.models import Book, ShareLink
 from exports.tests.factories import generated_book
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,24 @@ def test_her_rows_share_one_random_label_that_the_id_does_not_give_away(
     # Someone else's rows are untouched.
     theirs = AuditEntry.objects.get(action="auth.login", actor=other_user)
     assert theirs.actor_label == other_user.email and theirs.ip == "192.0.2.99"
+
+
+def test_the_admins_own_log_forgets_her_account_and_books_too(
+    maria, staff, django_capture_on_commit_callbacks
+):
+    book = generated_book(owner=maria, title=TITLE, theme=THEME)
+    for rows in (User.objects.filter(pk=maria.pk), Book.objects.filter(pk=book.pk)):
+        LogEntry.objects.log_actions(staff.pk, rows, CHANGE, "Changed display name.", single_object=True)
+    browser = Client()
+    browser.post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        browser.post(reverse("accounts:delete_account"), {"password": PASSWORD})
+
+    entries = list(LogEntry.objects.values("object_id", "object_repr", "user_id", "action_time"))
+    assert len(entries) == 2 and all(entry["user_id"] == staff.pk for entry in entries)
+    for entry in entries:
+        for trace in (EMAIL, TITLE, str(USER_ID), str(book.id)):
+            assert trace not in str(entry), (entry, trace)
 
 
 def test_two_deleted_people_get_two_different_labels(catalog, django_capture_on_commit_callbacks):

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 
@@ -131,6 +132,23 @@ def test_the_admins_own_log_forgets_her_account_and_books_too(
     for entry in entries:
         for trace in (EMAIL, TITLE, str(USER_ID), str(book.id)):
             assert trace not in str(entry), (entry, trace)
+
+
+def test_staff_deleting_her_account_in_the_admin_erases_her_the_same_way(
+    maria, staff, django_capture_on_commit_callbacks
+):
+    book = generated_book(owner=maria, title=TITLE, theme=THEME)
+    Client(**HERS).post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD})
+    admin = Client()
+    admin.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(reverse("admin:accounts_user_delete", args=[USER_ID]), {"post": "yes"})
+    assert response.status_code == 302 and not User.objects.filter(pk=USER_ID).exists()
+    assert not Book.objects.filter(pk=book.pk).exists()
+    assert not default_storage.exists(book.cover_image.name)
+    rows = [str(row) for row in AuditEntry.objects.values()]
+    assert not [row for row in rows if EMAIL in row or TITLE in row or str(USER_ID) in row or IP in row]
+    assert AuditEntry.objects.filter(action="account.deleted").exists()
 
 
 def test_two_deleted_people_get_two_different_labels(catalog, django_capture_on_commit_callbacks):

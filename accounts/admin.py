@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.backoffice import user_disable, user_enable
 from accounts.models import ApiToken, DataExport, Tier, User
+from accounts.privacy import account_delete
 from books.models import GenerationJob
 from books.quotas import quota_usage
 
@@ -74,6 +75,15 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(requests_today=_requests_today())
+
+    # Staff deleting an account do what "delete my account" does: files, sessions, and the
+    # person taken out of the audit log, not only the rows Django would cascade.
+    def delete_model(self, request, obj: User) -> None:
+        account_delete(user=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for user in queryset:
+            account_delete(user=user)
 
     @admin.display(description=gettext_lazy("Requests today"), ordering="requests_today")
     def usage_today(self, obj: User) -> str:

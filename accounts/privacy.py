@@ -7,7 +7,6 @@ files are gone.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import shutil
@@ -30,9 +29,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import ApiToken, DataExport, User
 from accounts.privacy_data import ArchiveFile, owner_field, user_data_collect, webhook_model
+from audit.erasure import Person, audit_person_erase, deleted_person_label
 from audit.services import audit_record
-from books.models import Book, Page, ShareLink
-from books.trash import storage_folder_files
+from books.models import Book, GenerationJob, Page, ShareLink
+from books.trash import book_files, storage_files_delete
 from exports.models import Export
 from fabrica.errors import ApplicationError
 from gamification.models import UserBadge, XPEvent
@@ -211,43 +211,69 @@ def _data_exports_delete(rows: list[DataExport]) -> None:
 # --- Delete my account --------------------------------------------------------------------------
 
 
-def deleted_user_label(user_id) -> str:
-    """How the audit log names a deleted account: stable, but not the person."""
-    return "deleted-user-" + hashlib.sha256(str(user_id).encode()).hexdigest()[:12]
-
-
 @transaction.atomic
 def account_delete(*, user: User, request: HttpRequest | None = None) -> dict[str, int]:
     """Delete the account and everything in it, sign it out everywhere, keep an anonymous audit entry.
 
-    Returns the counts written to the audit log. The caller has already confirmed the
-    password (or email); the files go once the transaction commits.
+    The audit log keeps what happened but no longer who: every row about the person is
+    rewritten under one random label (``audit.erasure``). Returns the counts written to the
+    audit log. The caller has already confirmed the password (or email); the files go once
+    the transaction commits.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
-    user_id = user.pk
+    label = deleted_person_label()
+    book_ids = [str(pk) for pk in Book.objects.filter(owner=user).values_list("id", flat=True)]
     files = _account_files(user)
     counts = _account_counts(user)
     counts["files"] = len(files)
     session_keys = _session_keys(user)
+    audit_person_erase(person=_audit_person(user), label=label)
     webhooks = webhook_model()
     if webhooks is not None:
         webhooks.objects.filter(**{owner_field(webhooks): user}).delete()
     DataExport.objects.filter(user=user).delete()
     Book.objects.filter(owner=user).delete()  # pages, exports and share links go with their book
     counts["sessions"] = Session.objects.filter(session_key__in=session_keys).delete()[0]
-    # Written before the user row goes: audit_record links the request's user, and deleting the
-    # user then empties that link (SET_NULL), leaving only the anonymous label.
-    audit_record(
-        "account.deleted",
-        request=request,
-        actor=None,
-        actor_label=deleted_user_label(user_id),
-        details=counts,
-    )
+    # No request: its IP address and browser would be the deleted person's.
+    audit_record("account.deleted", actor_label=label, details=counts)
+    # The folders named after the user's and the books' ids go too, once empty.
+    folders = {str(user.pk), *book_ids}
     user.delete()  # tokens, XP, badges, missions, friends and generation requests go with it
-    transaction.on_commit(lambda: _files_delete(files))
-    logger.info("account.deleted %s (%s files)", deleted_user_label(user_id), len(files))
+    transaction.on_commit(lambda: storage_files_delete(files, folders_named=folders))
+    logger.info("account.deleted %s (%s files)", label, len(files))
     return counts
+
+
+def _audit_person(user: User) -> Person:
+    """Everything that can name the person in the audit log: ids of their things, emails, titles."""
+    from allauth.account.models import EmailAddress
+
+    books = Book.objects.filter(owner=user)
+    webhooks = webhook_model()
+    owned = {
+        Book: books,
+        Page: Page.objects.filter(book__in=books),
+        GenerationJob: GenerationJob.objects.filter(Q(book__in=books) | Q(user=user)),
+        Export: Export.objects.filter(book__in=books),
+        ShareLink: ShareLink.objects.filter(book__in=books),
+        ApiToken: ApiToken.objects.filter(user=user),
+        DataExport: DataExport.objects.filter(user=user),
+    }
+    if webhooks is not None:
+        owned[webhooks] = webhooks.objects.filter(**{owner_field(webhooks): user})
+    emails = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    texts = [user.display_name]
+    for title, theme in books.values_list("title", "theme"):
+        texts += [title, theme]
+    return Person(
+        user_id=user.pk,
+        emails=sorted(emails),
+        targets={
+            model._meta.label_lower: [str(pk) for pk in rows.values_list("pk", flat=True)]
+            for model, rows in owned.items()
+        },
+        texts=[text for text in texts if text],
+    )
 
 
 def _account_counts(user: User) -> dict[str, int]:
@@ -269,16 +295,8 @@ def _account_counts(user: User) -> dict[str, int]:
 def _account_files(user: User) -> list[tuple[Storage, str]]:
     """Every stored file of the account, plus whatever else sits in its books' own folders."""
     files: list[tuple[Storage, str]] = []
-    book_storage = Book._meta.get_field("cover_image").storage
-    export_storage = Export._meta.get_field("file").storage
-    books = Book.objects.filter(owner=user)
-    for book_id, cover in books.values_list("id", "cover_image"):
-        files += [(book_storage, cover)] if cover else []
-        files += storage_folder_files(book_storage, f"books/{book_id}")
-    for image, thumbnail in Page.objects.filter(book__in=books).values_list("image", "thumbnail"):
-        files += [(book_storage, name) for name in (image, thumbnail) if name]
-    for name in Export.objects.filter(book__in=books).exclude(file="").values_list("file", flat=True):
-        files.append((export_storage, name))
+    for book in Book.objects.filter(owner=user):
+        files += book_files(book)
     data_storage = DataExport._meta.get_field("file").storage
     for name in DataExport.objects.filter(user=user).exclude(file="").values_list("file", flat=True):
         files.append((data_storage, name))

@@ -160,10 +160,19 @@ def _share_link(link) -> dict[str, Any]:
 
 
 def _add(files: list[ArchiveFile], fieldfile, stem: str) -> str | None:
-    """Queue a stored file for the archive under ``stem`` + its own extension; its path, or None."""
+    """Queue a stored file for the archive under ``stem`` + its own extension; its path, or None.
+
+    Two files can want the same name (a book's print PDF of today and of an older version):
+    the later one becomes ``stem-2``, so every entry of the ZIP has its own name.
+    """
     if not fieldfile:
         return None
-    path = stem + (posixpath.splitext(fieldfile.name)[1] or ".bin")
+    extension = posixpath.splitext(fieldfile.name)[1] or ".bin"
+    taken = {item.path for item in files}
+    path, copy = stem + extension, 1
+    while path in taken:
+        copy += 1
+        path = f"{stem}-{copy}{extension}"
     files.append(ArchiveFile(storage=fieldfile.storage, name=fieldfile.name, path=path))
     return path
 

@@ -34,4 +34,6 @@ def download_export(*, export_id, signature: str) -> Export | None:
     export = Export.objects.select_related("book__owner", "book__style").filter(id=export_id).first()
     if export is None or not export.is_ready or export.book.deleted_at:
         return None
+    if not export.book.owner.is_active:
+        return None  # a disabled account publishes nothing until staff enable it again
     return export

@@ -32,7 +32,6 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-PROCESSES = ("web", "worker1", "worker2", "beat")
 STARTUP_SECONDS = 90
 
 
@@ -64,6 +63,19 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def procfile_processes() -> list[str]:
+    """Every process of the production stack: each Procfile line but the one-shot release."""
+    names = []
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        if line and not line.startswith("#") and ":" in line:
+            names.append(line.split(":", 1)[0].strip())
+    return [name for name in names if name != "release"]
+
+
+def procfile_workers() -> list[str]:
+    return [name for name in procfile_processes() if "celery -A fabrica worker" in procfile_command(name)]
 
 
 def procfile_command(name: str) -> str:
@@ -135,7 +147,7 @@ def _ready(base_url: str, env: dict[str, str]) -> bool:
 
     app = Celery("bench-probe", broker=env["REDIS_URL"], set_as_current=False)
     try:
-        return len(app.control.ping(timeout=1.0) or []) >= 2
+        return len(app.control.ping(timeout=1.0) or []) >= len(procfile_workers())
     except Exception:  # the broker itself may not be answering yet
         return False
     finally:
@@ -191,7 +203,16 @@ def production_stack(
         raise RuntimeError(
             f"the Procfile's release step failed:\n{release.stdout[-2000:]}{release.stderr[-4000:]}"
         )
-    command = [str(BIN / "honcho"), "start", "-f", "Procfile", "-p", str(port), "--no-colour", *PROCESSES]
+    command = [
+        str(BIN / "honcho"),
+        "start",
+        "-f",
+        "Procfile",
+        "-p",
+        str(port),
+        "--no-colour",
+        *procfile_processes(),
+    ]
     with log.open("wb") as out:
         honcho = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from books import trash
 from books.models import Book, ShareLink
+from books.orphans import orphaned_book_files_delete
 from exports.models import Export
 from exports.services import exports_delete_expired
 
@@ -97,6 +98,7 @@ def cleanup_run(*, dry_run: bool = False) -> list[Swept]:
         (_("expired exports"), exports_delete_old, ""),
         (_("share links ended more than 30 days ago"), share_links_delete_ended, ""),
         (_("books in the trash for more than 30 days"), trash_empty_due, ""),
+        (_("files of books that no longer exist"), orphaned_book_files_delete, ""),
     ]
     sweeps += [(label, *_optional(*paths)) for label, paths in OPTIONAL_SWEEPS]
     return [_sweep(str(label), function, path, dry_run=dry_run) for label, function, path in sweeps]

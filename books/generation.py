@@ -31,6 +31,7 @@ from ai.schemas import GeneratedImage, ImageRequest, StoryRequest
 from ai.services import image_generate, story_generate
 from books.models import Book, GenerationJob, Page
 from books.progress import progress_notify
+from books.trash import storage_files_delete
 from fabrica import metrics
 from gamification.services import on_book_generated, on_page_regenerated
 from webhooks.events import event_emit
@@ -257,6 +258,19 @@ def _page_save_image(*, page: Page, image: GeneratedImage, elapsed_ms: int) -> N
     )
     if updated:
         _book_page_finished(book_id=page.book_id)
+    else:
+        # The page was deleted (its book or account went while drawing) or another attempt
+        # finished first: nothing points at these files, so they must not stay on disk.
+        written = [page.image.name, page.thumbnail.name]
+        transaction.on_commit(lambda: _page_files_discard(book_id=page.book_id, names=written))
+
+
+def _page_files_discard(*, book_id, names: list[str]) -> None:
+    referenced = Page.objects.filter(Q(image__in=names) | Q(thumbnail__in=names)).exists()
+    if referenced:
+        return  # a storage that overwrites same-named files gave another attempt this exact name
+    storage = Page._meta.get_field("image").storage
+    storage_files_delete([(storage, name) for name in names], folders_named={str(book_id)})
 
 
 def _book_page_finished(*, book_id) -> None:
@@ -301,15 +315,15 @@ def _assemble_on_commit(book_id) -> None:
 
 def cover_draw(*, book_id) -> None:
     """Step 2, beside the pages: draw the cover; whichever of cover and last page ends last assembles."""
-    book = Book.objects.select_related("style").get(id=book_id)
-    if book.status != Book.Status.GENERATING or book.cover_image:
+    book = Book.objects.select_related("style").filter(id=book_id).first()
+    if book is None or book.status != Book.Status.GENERATING or book.cover_image:
         return
     image = image_generate(request=_cover_request(book), book_id=book.id)
     name = f"books/{book.id}/cover-{hashlib.sha256(image.png).hexdigest()[:12]}.png"
     with transaction.atomic():
-        book = Book.objects.select_for_update().get(id=book_id)
-        if book.cover_image:
-            return
+        book = Book.objects.select_for_update().filter(id=book_id).first()
+        if book is None or book.cover_image:
+            return  # deleted while the cover was drawn (nothing written), or another draw won
         book.cover_image.save(name, ContentFile(image.png), save=False)
         Book.objects.filter(id=book_id).update(cover_image=book.cover_image.name)
         if book.pages.filter(status=Page.Status.DONE).count() == book.num_pages:

@@ -67,6 +67,9 @@ def share_link_open(*, token: str) -> ShareLink:
         raise ShareGone(_("This link has expired. Ask the person who shared it for a new one."))
     if link.book.deleted_at:
         raise ShareGone(_("This book is no longer shared."))
+    if not link.book.owner.is_active:
+        # Checked here, not by revoking: staff can enable the account again and its links work again.
+        raise ShareGone(_("This book is not available right now."))
     return link
 
 

@@ -7,7 +7,9 @@ leaves a book whose pictures are missing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import posixpath
 from datetime import datetime, timedelta
 
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import AuditAction, audit_record
 from books.errors import InvalidTransition
-from books.models import Book, GenerationJob
+from books.models import Book, GenerationJob, ShareLink
 from exports.models import Export
 
 logger = logging.getLogger(__name__)
@@ -33,7 +35,11 @@ def trash_purge_date(book: Book) -> datetime | None:
 
 @transaction.atomic
 def book_trash(*, book: Book) -> Book:
-    """Move a book to the trash; it leaves the library and its share links stop working."""
+    """Move a book to the trash; it leaves the library and its share links end for good.
+
+    The links are revoked, not just hidden while the book is in the trash: a parent who restores
+    the book has not asked to publish it again, so the people holding old links stay out.
+    """
     book = Book.objects.select_for_update().get(pk=book.pk)
     if book.deleted_at:
         return book
@@ -41,12 +47,13 @@ def book_trash(*, book: Book) -> Book:
         raise InvalidTransition(_("This book is still being drawn. You can delete it once it is ready."))
     book.deleted_at = timezone.now()
     Book.objects.filter(pk=book.pk).update(deleted_at=book.deleted_at)
+    ShareLink.objects.filter(book=book).active(now=book.deleted_at).update(revoked_at=book.deleted_at)
     return book
 
 
 @transaction.atomic
 def book_restore(*, book: Book) -> Book:
-    """Bring a book back from the trash, as it was."""
+    """Bring a book back from the trash, as it was, except for its share links (they stay revoked)."""
     Book.objects.filter(pk=book.pk).update(deleted_at=None)
     book.deleted_at = None
     return book
@@ -86,15 +93,15 @@ def book_purge(*, book_id, now: datetime | None = None) -> bool:
 
 
 def _book_destroy(book: Book) -> None:
-    book_id, files = book.pk, _book_files(book)
+    book_id, files = book.pk, book_files(book)
     # The generation requests made today still count against the quota without the book.
     GenerationJob.objects.filter(book=book).update(book=None)
     book.delete()
-    transaction.on_commit(lambda: _files_delete(files))
+    transaction.on_commit(lambda: storage_files_delete(files, folders_named={str(book_id)}))
     logger.info("book.deleted %s (%s files)", book_id, len(files))
 
 
-def _book_files(book: Book) -> list[tuple[Storage, str]]:
+def book_files(book: Book) -> list[tuple[Storage, str]]:
     """Every file made for the book, plus whatever else is in its folders (older pictures, thumbnails)."""
     storage = book.cover_image.storage
     files = [(storage, book.cover_image.name)] if book.cover_image else []
@@ -119,9 +126,25 @@ def storage_folder_files(storage: Storage, folder: str) -> list[tuple[Storage, s
     return [(storage, f"{folder}/{name}") for name in names]
 
 
-def _files_delete(files: list[tuple[Storage, str]]) -> None:
+def storage_files_delete(files: list[tuple[Storage, str]], *, folders_named: set[str] = frozenset()) -> None:
+    """Delete the files, then the folders they were in that are named after one of ``folders_named``
+    (a book's or a user's id, so they held nothing of anyone else's) once they are empty."""
     for storage, name in files:
         try:
             storage.delete(name)
         except Exception:  # a file left behind must not undo the deletion the parent asked for
             logger.exception("could not delete %s", name)
+    folders = {(storage, posixpath.dirname(name)) for storage, name in files}
+    for storage, folder in folders:
+        if posixpath.basename(folder) in folders_named:
+            storage_folder_remove_if_empty(storage, folder)
+
+
+def storage_folder_remove_if_empty(storage: Storage, folder: str) -> None:
+    """Local disk keeps empty folders (named after ids); object stores (S3) have none to remove."""
+    try:
+        path = storage.path(folder)
+    except NotImplementedError:
+        return
+    with contextlib.suppress(OSError):  # not empty (written since), or already gone
+        os.rmdir(path)

@@ -178,7 +178,9 @@ def share_page_thumbnail(request: HttpRequest, link: ShareLink, number: int) -> 
 @_shared
 def share_download(request: HttpRequest, link: ShareLink) -> HttpResponse:
     """The print PDF, through the exports' owner-or-share check like every other download."""
-    book = book_for_download(user=request.user, book_id=link.book_id, share_token=link.token)
+    book = book_for_download(
+        user=request.user, book_id=link.book_id, share_token=link.token, format=Export.Format.PRINT
+    )
     if book is None:
         raise Http404
     try:

@@ -33,14 +33,20 @@ def book_content_hash(*, book: Book) -> str:
     return digest.hexdigest()
 
 
-def book_for_download(*, user, book_id, share_token: str | None = None) -> Book | None:
-    """The book if ``user`` owns it, or if ``share_token`` is a valid share of it; else None.
+# What a share link offers (the shared page's one download button): a share token opens no other
+# format, so whoever holds the link cannot have the owner's ZIP or print-on-demand files built.
+SHARED_FORMATS = frozenset({Export.Format.PRINT})
+
+
+def book_for_download(*, user, book_id, share_token: str | None = None, format: str = "") -> Book | None:
+    """The book if ``user`` owns it, or if ``share_token`` is a valid share of it and ``format`` is
+    one a share offers (``SHARED_FORMATS``); else None.
 
     Every download door, web and API, comes through here, so the token's expiry and
     revocation are checked once, in ``books.sharing.share_link_open``.
     """
     book = Book.objects.visible_to(user).select_related("style", "owner").filter(id=book_id).first()
-    if book is None and share_token:
+    if book is None and share_token and format in SHARED_FORMATS:
         book = _shared_book(book_id=book_id, token=share_token)
     return book
 

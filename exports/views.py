@@ -45,7 +45,7 @@ def export_file(request: HttpRequest, book_id, format: str) -> HttpResponse:
     share_token = request.GET.get("share") if request.method == "GET" else None
     if not request.user.is_authenticated and not share_token:
         return redirect_to_login(request.get_full_path())
-    book = book_for_download(user=request.user, book_id=book_id, share_token=share_token)
+    book = book_for_download(user=request.user, book_id=book_id, share_token=share_token, format=format)
     if book is None:
         return _not_found(request)
     params = request.POST if request.method == "POST" else request.GET

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import ApiToken, DataExport, User
-from accounts.privacy import deleted_user_label
 from accounts.privacy_data import webhook_model
 from accounts.tests.test_privacy_export import book_with_files, built
 from accounts.tokens import api_token_create
@@ -114,7 +116,7 @@ def test_deleting_removes_every_row_and_file_and_keeps_an_anonymous_audit_entry(
     assert Book.objects.filter(pk=others_book.pk).exists()
     assert all(storage.exists(name) for storage, name in stored_files(other_user))
     entry = AuditEntry.objects.get(action="account.deleted")
-    assert entry.actor_id is None and entry.actor_label == deleted_user_label(user_id)
+    assert entry.actor_id is None and entry.actor_label.startswith("deleted-user-")
     assert (
         entry.details["books"] == 1
         and entry.details["api_tokens"] == 1
@@ -123,6 +125,20 @@ def test_deleting_removes_every_row_and_file_and_keeps_an_anonymous_audit_entry(
     assert entry.details["pages"] == 5 and entry.details["files"] == len(files)
     row = str(AuditEntry.objects.filter(pk=entry.pk).values().get())
     assert email not in row and "owner@" not in row
+
+
+def test_deleting_leaves_no_folder_named_after_the_user_or_their_books(
+    owner_client, full_account, other_user, settings, django_capture_on_commit_callbacks
+):
+    names = {str(full_account.pk), *(str(pk) for pk in Book.objects.values_list("id", flat=True))}
+    others_book = book_with_files(other_user)
+    folders = [Path(root).name for root, _dirs, _files in os.walk(settings.MEDIA_ROOT)]
+    assert names <= set(folders)  # books/…/<book id>, exports/<book id>, data-exports/<user id>
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(DELETE, {"password": PASSWORD})
+    folders = [Path(root).name for root, _dirs, _files in os.walk(settings.MEDIA_ROOT)]
+    assert not names & set(folders)
+    assert str(others_book.id) in folders  # someone else's stay
 
 
 def test_deleting_signs_out_every_browser(owner, full_account, django_capture_on_commit_callbacks):

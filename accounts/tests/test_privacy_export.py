@@ -159,6 +159,21 @@ def test_the_zip_holds_my_profile_books_pages_and_their_pictures(owner):
     assert "README.txt" in zf.namelist()
 
 
+def test_every_file_in_the_zip_has_its_own_name(owner):
+    book = book_with_files(owner)
+    older = Export.objects.create(book=book, format="print", content_hash="old", status=Export.Status.READY)
+    older.file.save(f"{book.id}/{older.id}.pdf", ContentFile(b"%PDF-1.4 the first version"))
+    zf = archive(built(owner))
+    names = zf.namelist()
+    assert len(names) == len(set(names))
+    [row] = json.loads(zf.read("data.json"))["books"]
+    pdfs = {export["file"] for export in row["exports"]}
+    assert len(pdfs) == 2 and {zf.read(name) for name in pdfs} == {
+        b"%PDF-1.4 dino",
+        b"%PDF-1.4 the first version",
+    }
+
+
 def test_the_zip_holds_xp_badges_missions_tokens_and_share_links_but_no_secrets(owner):
     book = book_generated(owner)
     token, raw_key = api_token_create(user=owner, name="laptop script")

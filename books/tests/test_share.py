@@ -272,5 +272,21 @@ def test_the_exports_door_accepts_a_working_share_token(client, book, link):
 
 def test_a_token_opens_only_its_own_book(book, link, owner, other_user):
     other = generated_book(owner=owner)
-    assert book_for_download(user=other_user, book_id=book.id, share_token=link.token) == book
-    assert book_for_download(user=other_user, book_id=other.id, share_token=link.token) is None
+    shared = {"share_token": link.token, "format": "print"}
+    assert book_for_download(user=other_user, book_id=book.id, **shared) == book
+    assert book_for_download(user=other_user, book_id=other.id, **shared) is None
+
+
+@pytest.mark.parametrize("format", ["zip", "kdp", "kdp-cover", "digital"])
+def test_a_share_token_builds_only_the_pdf_the_share_page_offers(client, book, link, format):
+    url = reverse("exports:file", args=[book.id, format])
+    assert client.get(url, {"share": link.token}).status_code == 404
+    json = client.get(url, {"share": link.token}, HTTP_ACCEPT="application/json")
+    assert json.status_code == 404 and json.json()["error"]["code"] == "not_found"
+    assert not Export.objects.filter(book=book).exists()  # nothing was built on the owner's behalf
+
+
+def test_the_owner_still_gets_every_format(owner_client, book):
+    url = reverse("exports:file", args=[book.id, "zip"])
+    assert owner_client.post(url).status_code == 302
+    assert Export.objects.filter(book=book, format="zip").exists()

@@ -1,4 +1,6 @@
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -10,8 +12,9 @@ from django_celery_beat.models import PeriodicTask
 
 from books.catalog import catalog_seed
 from books.covers import cover_thumbnail, cover_thumbnail_name
-from books.models import Book, GenerationJob
+from books.models import Book, GenerationJob, ShareLink
 from books.quotas import quota_usage
+from books.sharing import share_link_create, share_link_revoke
 from books.tasks import book_purge, books_trash_purge
 from books.tests.factories import book_factory
 from exports.models import Export
@@ -85,6 +88,25 @@ def test_restoring_brings_the_book_back(owner_client, owner):
     assert owner_client.get(reverse("books:detail", args=[book.id])).status_code == 200
 
 
+def test_restoring_does_not_bring_back_the_books_old_share_links(owner_client, owner, client):
+    book = generated_book(owner=owner)
+    link = share_link_create(book=book, expiry=ShareLink.Expiry.NEVER)
+    already_stopped = share_link_revoke(link=share_link_create(book=book, expiry=ShareLink.Expiry.WEEK))
+    stopped_at = already_stopped.revoked_at
+    owner_client.post(reverse("books:delete", args=[book.id]))
+    owner_client.post(reverse("books:trash_restore", args=[book.id]))
+
+    response = client.get(reverse("share:book", args=[link.token]))
+    assert response.status_code == 410
+    assert "has stopped sharing it" in response.content.decode()
+    link.refresh_from_db()
+    already_stopped.refresh_from_db()
+    assert link.revoked_at is not None and already_stopped.revoked_at == stopped_at
+    # A new link works: the book is shared again only when the parent asks.
+    fresh = share_link_create(book=Book.objects.get(id=book.id), expiry=ShareLink.Expiry.WEEK)
+    assert client.get(reverse("share:book", args=[fresh.token])).status_code == 200
+
+
 def test_the_trash_says_when_each_book_goes_for_good(owner_client, owner):
     _trashed(owner, days_ago=10, title="Dino Day")
     html = owner_client.get(reverse("books:trash")).content.decode()
@@ -97,7 +119,7 @@ def test_an_empty_trash_says_so(owner_client):
 
 
 def test_deleting_forever_asks_first_then_removes_the_book_and_every_file(
-    owner_client, owner, django_capture_on_commit_callbacks
+    owner_client, owner, settings, django_capture_on_commit_callbacks
 ):
     book, files = _book_with_files(owner)
     Book.objects.filter(id=book.id).update(deleted_at=timezone.now())
@@ -112,6 +134,9 @@ def test_deleting_forever_asks_first_then_removes_the_book_and_every_file(
     assert not Export.objects.filter(book_id=book.id).exists()
     export_storage = Export._meta.get_field("file").storage
     assert [name for name in files if default_storage.exists(name) or export_storage.exists(name)] == []
+    # Nor the folders named after the book (pictures, built files).
+    folders = [Path(root).name for root, _dirs, _files in os.walk(settings.MEDIA_ROOT)]
+    assert str(book.id) not in folders
 
 
 def test_a_book_outside_the_trash_cannot_be_deleted_forever(owner_client, owner):

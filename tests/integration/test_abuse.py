@@ -675,6 +675,27 @@ def test_an_expired_share_link_answers_410_with_a_friendly_page(stack, owner_api
     assert anonymous().get(f"{stack.base_url}/s/never-existed-token/", timeout=10).status_code == 404
 
 
+def test_a_share_token_opens_only_the_print_pdf(stack, owner_api, hostile_book):
+    made = owner_api.post(
+        f"{stack.base_url}/api/v1/books/{hostile_book['id']}/share/", json={"expiry": "1d"}, timeout=10
+    )
+    token = made.json()["url"].rstrip("/").rsplit("/", 1)[-1]
+    for format in ("zip", "kdp", "kdp-cover", "digital"):
+        url = f"{stack.base_url}/books/{hostile_book['id']}/export/{format}/?share={token}"
+        assert anonymous().get(url, timeout=10).status_code == 404, format
+
+
+def test_a_book_restored_from_the_trash_keeps_its_old_share_links_stopped(stack, owner_api, hostile_book):
+    book_url = f"{stack.base_url}/api/v1/books/{hostile_book['id']}/"
+    made = owner_api.post(f"{book_url}share/", json={"expiry": "7d"}, timeout=10)
+    share_url = made.json()["url"]
+    assert anonymous().get(share_url, timeout=10).status_code == 200
+    assert owner_api.delete(book_url, timeout=10).status_code in (200, 204)
+    assert owner_api.post(f"{book_url}restore/", timeout=10).status_code == 200
+    assert owner_api.get(book_url, timeout=10).status_code == 200
+    assert anonymous().get(share_url, timeout=10).status_code == 410
+
+
 # --- brute force -----------------------------------------------------------------------------------------
 
 

@@ -93,3 +93,39 @@ def _daily(stack: Stack) -> int:
         "row = AnalyticsDaily.objects.filter(day=timezone.localdate(), name='book_created').first()\n"
         "print(row.count if row else 0)",
     )
+
+
+def test_deleting_the_account_leaves_nothing_of_the_person_in_the_audit_log(stack):
+    """On PostgreSQL (jsonb details), through the real sign-in and delete forms."""
+    email = _new_user(stack, consent=False)
+    login_url = f"{stack.base_url}/accounts/login/"
+    stranger = requests.Session()
+    stranger.get(login_url, timeout=10)
+    stranger.post(
+        login_url,
+        data={"login": email, "password": "not-it", "csrfmiddlewaretoken": stranger.cookies["csrftoken"]},
+        headers={"Referer": login_url},
+        timeout=10,
+    )
+    session = log_in(stack, email, PASSWORD)
+    book_post(session, stack, num_pages="5", title="O Livro Secreto da Família")
+    user_id = _shell(stack, f"from accounts.models import User\nprint(User.objects.get(email={email!r}).pk)")
+    assert len(_entries(stack, email)) >= 2
+
+    delete_url = f"{stack.base_url}/me/delete/"
+    deleted = session.post(
+        delete_url,
+        data={"password": PASSWORD},
+        headers={"X-CSRFToken": session.cookies["csrftoken"], "Referer": delete_url},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert deleted.status_code == 302
+
+    rows = _shell(
+        stack,
+        "import json\nfrom audit.models import AuditEntry\n"
+        "print(json.dumps([json.dumps(row, default=str) for row in AuditEntry.objects.values()]))",
+    )
+    assert not [row for row in rows if email in row or "O Livro Secreto" in row]
+    assert not [row for row in rows if json.loads(row)["actor_id"] == user_id]

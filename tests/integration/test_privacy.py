@@ -137,3 +137,32 @@ def test_on_s3_the_archive_holds_the_pictures_and_deleting_the_account_empties_t
     left = set(_keys(s3, ""))
     assert not left & set(owned)
     assert [key for key in left if str(others.id) in key]  # someone else's pictures stay
+
+
+def _pages_running(stack: Stack, book_id: str) -> int:
+    code = (
+        "from books.models import Page\n"
+        f"print(Page.objects.filter(book_id={book_id!r}, status='running').count())"
+    )
+    return int(stack.manage("shell", "-c", code).strip().splitlines()[-1])
+
+
+def test_deleting_the_account_while_pages_are_drawing_leaves_no_picture_behind(stack):
+    """Pages the worker is drawing when the account goes are written after the deletion; they
+    must not stay on disk (the task discards what it wrote for a page that no longer exists)."""
+    from tests.integration.conftest import book_post
+
+    media = stack.tmp / "media"
+    with stack.worker_env(AI_OFFLINE_IMAGE_DELAY="3"):
+        session, _email, password = _new_parent(stack)
+        book_id = book_post(session, stack, num_pages="5", theme="um polvo que aprende a nadar")
+        deadline = time.monotonic() + BUILD_TIMEOUT
+        while _pages_running(stack, book_id) == 0:
+            assert time.monotonic() < deadline, "no page started drawing"
+            time.sleep(0.3)
+        deleted = _post(session, f"{stack.base_url}/me/delete/", {"password": password})
+        assert deleted.status_code == 302
+        time.sleep(8)  # the pictures in flight (3 s each) are saved, then found orphaned
+
+        left = [path for path in media.rglob("*") if book_id in str(path)]
+        assert left == [], left

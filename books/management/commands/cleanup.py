@@ -7,7 +7,8 @@ from books.cleanup import cleanup_run
 class Command(BaseCommand):
     help = (
         "Delete what has outlived its use: expired exports, share links ended more than 30 days ago, "
-        "books in the trash for more than 30 days, old analytics events, expired “download my data” files. "
+        "books in the trash for more than 30 days, files left by books that no longer exist, "
+        "old analytics events, expired “download my data” files. "
         "Use --dry-run to see the counts without deleting anything."
     )
 

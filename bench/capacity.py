@@ -10,8 +10,9 @@ PostgreSQL ``fabrica_capacity``, Redis db 4) with the offline provider at a prov
 (``AI_OFFLINE_MAX_CONCURRENT``) that the engine is told about (``AI_CONCURRENCY_LIMITS``).
 Makes U accounts with API tokens, has each POST one P-page book at the same instant, then
 follows the books in the database (not over HTTP, so watching costs the stack nothing) until
-every one has ended (a page's picture is in at its ``started_at`` + ``generation_ms``), and prints per book the time to the first picture and to ready, and the
-capacity bound the provider allows::
+every one has ended (a page's picture is in at its ``started_at`` + ``generation_ms``), and
+prints per book the time to the first picture and to ready, and the capacity bound the
+provider allows::
 
     T* = text + ceil(U * (P + 1) / limit) * picture     (P pages and the cover per book)
 

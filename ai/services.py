@@ -245,7 +245,7 @@ def _story_with_repair(
         logger.info("AI provider %s wrote an invalid story, repairing: %s", config.name, invalid.message)
         repair = replace(request, repair_hint=invalid.message)
         versions = labels(*story_prompts(repair))
-        return _call(write, check, repair, config, target, versions), versions
+        return _call(write, check, repair, config, target, versions, attempts=1), versions
 
 
 def _picture_with_correction(
@@ -264,7 +264,7 @@ def _picture_with_correction(
         logger.info("AI provider %s drew a picture that failed QC, retrying: %s", config.name, corrective)
         corrected = replace(request, corrective=corrective)
         versions = labels(image_prompt(corrected))
-        return _call(draw, check, corrected, config, target, versions), versions
+        return _call(draw, check, corrected, config, target, versions, attempts=1), versions
 
 
 def _call(
@@ -274,9 +274,15 @@ def _call(
     config: ProviderConfig,
     target: CallTarget,
     prompt_versions: str,
+    *,
+    attempts: int | None = None,
 ) -> T:
-    """Call one provider, retrying transient errors; record every attempt and feed the circuit."""
-    attempts = max(1, int(settings.AI_ATTEMPTS_PER_PROVIDER))
+    """Call one provider, retrying transient errors; record every attempt and feed the circuit.
+
+    The one retry layer for provider errors (the tasks never call again for one), so its worst
+    case is known: ``ai.budget.call_budget_seconds``. A repair or corrective call is made once.
+    """
+    attempts = max(1, attempts or int(settings.AI_ATTEMPTS_PER_PROVIDER))
     for attempt in range(1, attempts + 1):
         started = time.monotonic()
         with measure() as usage:

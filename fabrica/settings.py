@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from ai.budget import soft_time_limit_for
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -338,9 +340,25 @@ AI_OFFLINE_FAILURE_RATE = envfloat("AI_OFFLINE_FAILURE_RATE", 0.0)
 # First retry delay for a transient provider error; doubles per attempt, with jitter, capped.
 AI_RETRY_BACKOFF_SECONDS = envfloat("AI_RETRY_BACKOFF_SECONDS", 0.25)
 AI_RETRY_BACKOFF_MAX_SECONDS = envfloat("AI_RETRY_BACKOFF_MAX_SECONDS", 8.0)
-AI_ATTEMPTS_PER_PROVIDER = envint("AI_ATTEMPTS_PER_PROVIDER", 3)
+# Transient errors are retried here, by the router, and nowhere else (ai/budget.py).
+AI_ATTEMPTS_PER_PROVIDER = envint("AI_ATTEMPTS_PER_PROVIDER", 2)
 # One call, connect to last byte (an admin provider row may set its own).
-AI_TIMEOUT_SECONDS = envfloat("AI_TIMEOUT_SECONDS", 90.0)
+AI_TIMEOUT_SECONDS = envfloat("AI_TIMEOUT_SECONDS", 60.0)
+# The tasks that make a router call get room for every attempt it may make, checked at start-up
+# (ai.apps → ai.budget.budgets_check: ImproperlyConfigured when a limit set here is too short).
+_ai_budget = {
+    "timeout": AI_TIMEOUT_SECONDS,
+    "attempts": AI_ATTEMPTS_PER_PROVIDER,
+    "backoff_max": AI_RETRY_BACKOFF_MAX_SECONDS,
+}
+STORY_TASK_SOFT_TIME_LIMIT = envint(
+    "STORY_TASK_SOFT_TIME_LIMIT", soft_time_limit_for(providers=len(AI_TEXT_PROVIDERS), **_ai_budget)
+)
+STORY_TASK_TIME_LIMIT = envint("STORY_TASK_TIME_LIMIT", STORY_TASK_SOFT_TIME_LIMIT + 30)
+PICTURE_TASK_SOFT_TIME_LIMIT = envint(
+    "PICTURE_TASK_SOFT_TIME_LIMIT", soft_time_limit_for(providers=len(AI_IMAGE_PROVIDERS), **_ai_budget)
+)
+PICTURE_TASK_TIME_LIMIT = envint("PICTURE_TASK_TIME_LIMIT", PICTURE_TASK_SOFT_TIME_LIMIT + 30)
 # Circuit breaker per provider and capability, shared by all workers through the cache.
 AI_CIRCUIT_FAILURE_THRESHOLD = envint("AI_CIRCUIT_FAILURE_THRESHOLD", 5)
 AI_CIRCUIT_COOLDOWN_SECONDS = envfloat("AI_CIRCUIT_COOLDOWN_SECONDS", 60.0)

@@ -1,8 +1,12 @@
-"""Operations on books as a whole: resume generations a lost worker left behind.
+"""Recovery: one resume for work a lost worker or message left behind, one watchdog for time.
 
-Used by ``manage.py resume_generations`` and by the periodic ``books_resume_stuck`` task.
-Re-queuing is always safe: every step claims its work with a conditional update, so a
-page queued twice is drawn once.
+``books_resume`` is run by ``manage.py resume_generations`` (the operator, after an outage),
+by ``serve`` at start-up in embedded mode (the memory broker lost everything) and every two
+minutes by the ``books_resume_stuck`` periodic task. Re-queuing is always safe: every step
+claims its work with a conditional update, so a page queued twice is drawn once.
+
+``books_fail_overdue`` (the ``books_watchdog`` periodic task) fails a book that is not done
+in time and gives its request back.
 """
 
 from __future__ import annotations
@@ -12,12 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import DateTimeField, Max, OuterRef, Subquery
+from django.db.models import DateTimeField, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from books.generation import states
+from books.generation.dispatch import enqueue_assembly, enqueue_pages, enqueue_story
+from books.generation.failures import book_fail
 from books.models import Book, GenerationJob, Page
 
 logger = logging.getLogger(__name__)
@@ -37,6 +44,7 @@ class StuckBook:
     cover: bool = False
     assemble: bool = False
     assembly_started: bool = False  # a worker claimed the assembly; it may still be running
+    lost_before: datetime | None = None  # a page claimed before this has no worker left drawing it
 
     @property
     def requeues(self) -> bool:
@@ -76,30 +84,43 @@ def _last_activity() -> Greatest:
     )
 
 
-def books_stuck(*, stale_after: timedelta, now: datetime | None = None) -> list[StuckBook]:
-    """Books queued or generating with no sign of progress for ``stale_after``, oldest first."""
+def books_stuck(
+    *, stale_after: timedelta, now: datetime | None = None, trust_stale: bool = False
+) -> list[StuckBook]:
+    """Books queued or generating with no sign of progress for ``stale_after``, oldest first.
+
+    A page claimed longer ago than the hard time limit is lost, and holds its book back however
+    much else moved since. ``trust_stale``: the caller knows the workers of that time are gone
+    (an operator after an outage, ``serve`` at start-up), so a page claimed more than
+    ``stale_after`` ago is taken to be lost instead.
+    """
     now = now or timezone.now()
+    lost = now - stale_after if trust_stale else _lost_since(now)
     books = (
         Book.objects.in_progress()
         .filter(deleted_at__isnull=True)
-        .annotate(last_activity=_last_activity())
-        .filter(last_activity__lt=now - stale_after)
+        .annotate(last_activity=_last_activity(), has_lost_page=Exists(_lost_pages(lost)))
+        # A page whose worker is gone holds its book back, however much else moved since.
+        .filter(Q(last_activity__lte=now - stale_after) | Q(has_lost_page=True))
         .select_related("owner")
         .order_by("last_activity")
     )
-    return [_plan(book, now=now) for book in books]
+    return [_plan(book, lost=lost) for book in books]
+
+
+def _lost_pages(lost: datetime):
+    return Page.objects.filter(book=OuterRef("pk"), status=Page.Status.RUNNING, started_at__lt=lost)
 
 
 def _lost_since(now: datetime) -> datetime:
     # A page claimed longer ago than the hard task time limit has no worker left drawing it.
-    return now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return now - timedelta(seconds=settings.PICTURE_TASK_TIME_LIMIT)
 
 
-def _plan(book: Book, *, now: datetime) -> StuckBook:
+def _plan(book: Book, *, lost: datetime) -> StuckBook:
     pages = list(book.pages.values_list("number", "status", "started_at"))
     if book.status == Book.Status.QUEUED or not pages:
         return StuckBook(book=book, story=True)
-    lost = _lost_since(now)
     to_draw = tuple(
         number
         for number, status, started_at in pages
@@ -114,20 +135,21 @@ def _plan(book: Book, *, now: datetime) -> StuckBook:
         cover=bool(to_draw) and not book.cover_image,
         assemble=all_done,
         assembly_started=all_done and step == GenerationJob.Step.ASSEMBLING,
+        lost_before=lost,
     )
 
 
-def books_resume_stuck(
+def books_resume(
     *, stale_after: timedelta, dry_run: bool = False, restart_clock: bool = True
 ) -> list[StuckBook]:
-    """Re-queue what stuck books are missing, as ``books_resume`` does after a restart, book by book.
+    """Re-queue what books with no progress for ``stale_after`` are missing, book by book.
 
-    ``restart_clock`` is the operator's resume after an outage: resumed books get a fresh
-    generation deadline and an assembly a worker claimed is taken back. The periodic run does
-    neither, so it never races an assembly still running, and a book that keeps getting stuck
-    is still failed by the watchdog and its request given back.
+    ``restart_clock`` is the operator's resume after an outage (and ``serve``'s at start-up):
+    resumed books get a fresh generation deadline and an assembly a worker claimed is taken
+    back. The periodic run does neither, so it never races an assembly still running, and a
+    book that keeps getting stuck is still failed by the watchdog and its request given back.
     """
-    stuck = books_stuck(stale_after=stale_after)
+    stuck = books_stuck(stale_after=stale_after, trust_stale=restart_clock)
     if not restart_clock:
         stuck = [item for item in stuck if not item.assembly_started]
     if dry_run:
@@ -139,20 +161,43 @@ def books_resume_stuck(
 
 
 def _resume(item: StuckBook, *, restart_clock: bool) -> None:
-    # The same steps as generation.books_resume, for one book.
-    from books.generation import _book_continue
-    from books.tasks import book_write_story
-
     book = item.book
     now = timezone.now()
     if restart_clock:
         # A queued book too: the watchdog judges it by its age until a worker picks it up.
         Book.objects.filter(id=book.id).in_progress().update(generation_started_at=now)
     if item.story:
-        book_write_story.delay(str(book.id))
+        enqueue_story(book.id)
         return
-    Page.objects.filter(
-        book=book, number__in=item.pages, status=Page.Status.RUNNING, started_at__lt=_lost_since(now)
-    ).update(status=Page.Status.PENDING)
-    _book_continue(book)
+    states.page_move(
+        # Claimed again since the plan was made: a live worker has it now.
+        Page.objects.filter(book=book, number__in=item.pages, started_at__lt=item.lost_before),
+        source=Page.Status.RUNNING,
+        to=Page.Status.PENDING,
+    )
+    book_continue(book)
     logger.info("book.resumed %s: %s", book.id, item.describe())
+
+
+def book_continue(book: Book) -> None:
+    """Queue the pages still waiting to be drawn (and the cover), or the assembly when none are."""
+    pending = list(book.pages.filter(status=Page.Status.PENDING).values_list("id", flat=True))
+    if pending:
+        enqueue_pages(pending, cover_of=None if book.cover_image else book.id)
+    elif not book.pages.exclude(status=Page.Status.DONE).exists():
+        GenerationJob.objects.filter(book=book, step=GenerationJob.Step.ASSEMBLING).update(
+            step=GenerationJob.Step.PAGES
+        )
+        enqueue_assembly(book.id)
+
+
+def books_fail_overdue() -> int:
+    """The watchdog: fail books that have been queued or drawing longer than the deadline allows."""
+    limit = timezone.now() - timedelta(seconds=settings.BOOK_GENERATION_DEADLINE)
+    overdue = Book.objects.in_progress().filter(
+        Q(generation_started_at__lt=limit) | Q(generation_started_at__isnull=True, created_at__lt=limit)
+    )
+    message = _("Making this book took too long. It did not count against your quota; please try again.")
+    return sum(
+        book_fail(book_id=book_id, message=message) for book_id in overdue.values_list("id", flat=True)
+    )

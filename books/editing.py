@@ -192,6 +192,7 @@ def page_regenerate(*, page: Page, user, instructions: str = "") -> GenerationJo
         error_message="",
         status_message=_("Redrawing page %(number)s…") % {"number": page.number},
         generation_started_at=timezone.now(),
+        drawing_started_at=None,
     )
     job = GenerationJob.objects.create(
         kind=GenerationJob.Kind.PAGE, book=book, page=page, user=user, step=GenerationJob.Step.PAGES

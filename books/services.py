@@ -164,6 +164,7 @@ def book_retry(*, book: Book, user) -> Book:
         status_message=_("Waiting for a free illustrator…"),
         progress=10 + (80 * done) // book.num_pages if done else 0,
         generation_started_at=None,
+        drawing_started_at=None,  # the deadline starts again with the first page drawn
     )
     step = GenerationJob.Step.PAGES if book.pages.exists() else GenerationJob.Step.STORY
     job = GenerationJob.objects.create(kind=GenerationJob.Kind.BOOK, book=book, user=user, step=step)

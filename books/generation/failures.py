@@ -38,7 +38,8 @@ STORY_TIMED_OUT = _lazy(
 
 
 def book_past_deadline(book: Book) -> bool:
-    started = book.generation_started_at
+    """Drawing started longer ago than the deadline allows; time spent waiting in line does not count."""
+    started = book.drawing_started_at
     return bool(started) and timezone.now() - started > timedelta(seconds=settings.BOOK_GENERATION_DEADLINE)
 
 

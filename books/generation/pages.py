@@ -20,7 +20,7 @@ from ai.schemas import GeneratedImage, ImageRequest
 from ai.services import image_generate
 from books.generation import states
 from books.generation.dispatch import enqueue_assembly_on_commit, notify_on_commit
-from books.generation.failures import book_fail, book_past_deadline
+from books.generation.failures import TIMED_OUT_BOOK, book_fail, book_past_deadline
 from books.generation.redraw import redraw_end_unfinished, redraw_job, redraw_seed
 from books.models import Book, GenerationJob, Page
 
@@ -43,6 +43,8 @@ def page_draw(*, page_id: int) -> None:
     )
     if not claimed:
         return  # already drawn, being drawn, or the book stopped
+    # The first page claimed starts the book's clock; later claims leave it alone.
+    Book.objects.filter(pages__id=page_id, drawing_started_at__isnull=True).update(drawing_started_at=now)
     states.job_move(
         GenerationJob.objects.filter(page_id=page_id, kind=GenerationJob.Kind.PAGE),
         source=GenerationJob.Status.QUEUED,
@@ -51,7 +53,7 @@ def page_draw(*, page_id: int) -> None:
     )
     page = Page.objects.select_related("book__style").get(id=page_id)
     if book_past_deadline(page.book):
-        book_fail(book_id=page.book_id, message=_("Drawing this book took too long. Please try again."))
+        book_fail(book_id=page.book_id, message=TIMED_OUT_BOOK)
         return
     started = time.monotonic()
     image = image_generate(request=page_image_request(page), book_id=page.book_id, page_id=page.id)

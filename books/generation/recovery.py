@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from books.generation import states
 from books.generation.dispatch import enqueue_assembly, enqueue_pages, enqueue_story
-from books.generation.failures import book_fail
+from books.generation.failures import TIMED_OUT_BOOK, book_fail
 from books.models import Book, GenerationJob, Page
 
 logger = logging.getLogger(__name__)
@@ -162,10 +162,9 @@ def books_resume(
 
 def _resume(item: StuckBook, *, restart_clock: bool) -> None:
     book = item.book
-    now = timezone.now()
     if restart_clock:
-        # A queued book too: the watchdog judges it by its age until a worker picks it up.
-        Book.objects.filter(id=book.id).in_progress().update(generation_started_at=now)
+        # The operator's fresh deadline: the clock starts again with the next page claimed.
+        Book.objects.filter(id=book.id).in_progress().update(drawing_started_at=None)
     if item.story:
         enqueue_story(book.id)
         return
@@ -192,12 +191,14 @@ def book_continue(book: Book) -> None:
 
 
 def books_fail_overdue() -> int:
-    """The watchdog: fail books that have been queued or drawing longer than the deadline allows."""
+    """The watchdog: stop books drawing for longer than the deadline allows, keeping their pages.
+
+    The clock starts when the first page is claimed: a book waiting in line, or for its story,
+    is never failed for time (a lost story task is the resume's business).
+    """
     limit = timezone.now() - timedelta(seconds=settings.BOOK_GENERATION_DEADLINE)
-    overdue = Book.objects.in_progress().filter(
-        Q(generation_started_at__lt=limit) | Q(generation_started_at__isnull=True, created_at__lt=limit)
-    )
-    message = _("Making this book took too long. It did not count against your quota; please try again.")
+    overdue = Book.objects.in_progress().filter(drawing_started_at__lt=limit)
+    message = TIMED_OUT_BOOK
     return sum(
         book_fail(book_id=book_id, message=message) for book_id in overdue.values_list("id", flat=True)
     )

@@ -89,7 +89,7 @@ def test_when_every_provider_fails_the_book_fails_cleanly_and_the_quota_is_given
 def test_a_book_past_its_deadline_fails_and_refunds(owner, celery_eager):
     book = book_factory(owner=owner, status=Book.Status.GENERATING)
     GenerationJob.objects.create(book=book, user=owner, status=GenerationJob.Status.RUNNING)
-    Book.objects.filter(id=book.id).update(generation_started_at=timezone.now() - timedelta(minutes=6))
+    Book.objects.filter(id=book.id).update(drawing_started_at=timezone.now() - timedelta(minutes=6))
     generation.page_draw(page_id=book.pages.first().id)
     book.refresh_from_db()
     assert book.status == Book.Status.FAILED
@@ -133,8 +133,8 @@ def test_the_watchdog_fails_books_stuck_past_the_deadline_and_spares_the_rest(ow
     fresh = book_factory(owner=owner, status=Book.Status.GENERATING)
     for book in (stuck, fresh):
         GenerationJob.objects.create(book=book, user=owner, status=GenerationJob.Status.RUNNING)
-    Book.objects.filter(id=stuck.id).update(generation_started_at=timezone.now() - timedelta(minutes=6))
-    Book.objects.filter(id=fresh.id).update(generation_started_at=timezone.now())
+    Book.objects.filter(id=stuck.id).update(drawing_started_at=timezone.now() - timedelta(minutes=6))
+    Book.objects.filter(id=fresh.id).update(drawing_started_at=timezone.now())
     assert generation.books_fail_overdue() == 1
     stuck.refresh_from_db()
     fresh.refresh_from_db()

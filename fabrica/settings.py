@@ -185,7 +185,21 @@ CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 150)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = os.environ.get("TIME_ZONE", "America/Sao_Paulo")
-# Threads of the in-process worker in embedded mode (pages drawn in parallel).
+# Each kind of work has its own queue, so none waits behind another; each is served by the
+# worker made for it (Procfile, docker-compose.yml): provider calls on a thread pool, since a
+# call is ~99 % waiting on the network, and CPU work on a prefork pool.
+WORK_QUEUES = ("story", "pictures", "cpu", "exports", "webhooks", "housekeeping")
+CELERY_TASK_DEFAULT_QUEUE = "housekeeping"  # periodic jobs and anything not routed below
+CELERY_TASK_ROUTES = {
+    "books.tasks.book_write_story": {"queue": "story"},
+    "books.tasks.book_draw_page": {"queue": "pictures"},
+    "books.tasks.book_draw_cover": {"queue": "pictures"},
+    "books.tasks.book_assemble": {"queue": "cpu"},
+    "exports.tasks.export_build": {"queue": "exports"},
+    "accounts.tasks.data_export_build": {"queue": "exports"},
+    "webhooks.tasks.webhook_deliver": {"queue": "webhooks"},
+}
+# Threads of the in-process worker in embedded mode (pages drawn in parallel); it serves every queue.
 EMBEDDED_WORKER_CONCURRENCY = envint("EMBEDDED_WORKER_CONCURRENCY", 4)
 
 # --- Operations (owned by fabrica/health.py, metrics.py, middleware.py) --------------

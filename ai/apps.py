@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class AiConfig(AppConfig):
@@ -8,7 +9,9 @@ class AiConfig(AppConfig):
 
     def ready(self) -> None:
         from ai import checks  # noqa: F401 (registers the system checks)
+        from ai.budget import budgets_check
         from ai.capacity import providers_in_flight
         from fabrica.workload import provider_inflight_source
 
         provider_inflight_source(providers_in_flight)
+        budgets_check(settings)  # at start-up: a budget that cannot add up never runs a book

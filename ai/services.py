@@ -248,7 +248,7 @@ def _story_with_repair(
         logger.info("AI provider %s wrote an invalid story, repairing: %s", config.name, invalid.message)
         repair = replace(request, repair_hint=invalid.message)
         versions = labels(*story_prompts(repair))
-        return _call(write, check, repair, config, target, versions), versions
+        return _call(write, check, repair, config, target, versions, attempts=1), versions
 
 
 def _picture_with_correction(
@@ -267,7 +267,7 @@ def _picture_with_correction(
         logger.info("AI provider %s drew a picture that failed QC, retrying: %s", config.name, corrective)
         corrected = replace(request, corrective=corrective)
         versions = labels(image_prompt(corrected))
-        return _call(draw, check, corrected, config, target, versions), versions
+        return _call(draw, check, corrected, config, target, versions, attempts=1), versions
 
 
 def _call(
@@ -277,15 +277,19 @@ def _call(
     config: ProviderConfig,
     target: CallTarget,
     prompt_versions: str,
+    *,
+    attempts: int | None = None,
 ) -> T:
     """Call one provider within its capacity, retrying transient errors; record every attempt.
 
+    The one retry layer for provider errors (the tasks never call again for one), so its worst
+    case is known: ``ai.budget.call_budget_seconds``. A repair or corrective call is made once.
     A 429 pauses the provider for every worker (its cool-down) and is never slept on here:
     the next attempt's slot waits for the pause only if it ends within
     ``AI_CONCURRENCY_WAIT_SECONDS``; otherwise, like a provider with no free slot, it goes up
     as ``ProviderBusy`` with a ``retry_after`` for the task to re-queue.
     """
-    attempts = max(1, int(settings.AI_ATTEMPTS_PER_PROVIDER))
+    attempts = max(1, attempts or int(settings.AI_ATTEMPTS_PER_PROVIDER))
     for attempt in range(1, attempts + 1):
         started = time.monotonic()
         with measure() as usage:

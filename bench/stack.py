@@ -1,7 +1,7 @@
 """The production-mode run on this machine, for the load test: the repo's Procfile under honcho.
 
 DEBUG=0, the local PostgreSQL (a throwaway ``fabrica_bench`` database) and Redis (db 3),
-``web`` (uvicorn, 2 processes), ``worker1`` and ``worker2`` (Celery) and ``beat``, the
+``web`` (uvicorn, 2 processes), ``worker_io`` and ``worker_cpu`` (Celery) and ``beat``, the
 offline AI provider with simulated latency (text 1 s, image 2 s). Loopback only, on a free port.
 
     .venv/bin/python bench/stack.py            # start it and wait for Ctrl-C

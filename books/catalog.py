@@ -62,7 +62,8 @@ PERIODIC_TASKS = [
     {"name": "gamification: rotate missions", "task": "gamification.tasks.missions_rotate", "every": 900},
     # Yesterday's final analytics totals and today's so far, for the admin dashboard.
     {"name": "analytics: daily totals", "task": "analytics.tasks.analytics_daily", "every": 3600},
-    # Books with no progress for books.maintenance.STUCK_AFTER (2 minutes) get their lost work queued again.
+    # Books with no progress for books.generation.recovery.STUCK_AFTER (2 minutes) get their lost
+    # work queued again.
     {"name": "books: resume stuck generations", "task": "books.tasks.books_resume_stuck", "every": 120},
     # The same as `manage.py cleanup`: share links, old analytics, "download my data" files, and
     # a second pass over exports and the trash, which also have their own hourly schedules.

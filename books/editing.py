@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from ai.safety import text_blocked_word
 from books.errors import BookInvalid, InvalidTransition
+from books.generation import states
 from books.models import Book, GenerationJob, Page
 from books.progress import progress_notify
 from books.quotas import quota_check
@@ -174,20 +175,24 @@ def page_regenerate(*, page: Page, user, instructions: str = "") -> GenerationJo
     if refusal:
         raise InvalidTransition(refusal)
     quota_check(user=user, new_book=False)
-    Page.objects.filter(pk=page.pk).update(
-        status=Page.Status.PENDING,
+    states.page_move(
+        page.pk,
+        to=Page.Status.PENDING,
         attempts=0,
         error_message="",
         started_at=None,
         illustration_prompt=_with_change(page.illustration_prompt or page.text, instructions),
     )
     done = book.pages.filter(status=Page.Status.DONE).count()
-    Book.objects.filter(pk=book.pk).update(
-        status=Book.Status.GENERATING,
+    states.book_move(
+        book.pk,
+        source=[Book.Status.GENERATED, Book.Status.FAILED],
+        to=Book.Status.GENERATING,
         progress=10 + (80 * done) // book.num_pages,
         error_message="",
         status_message=_("Redrawing page %(number)s…") % {"number": page.number},
         generation_started_at=timezone.now(),
+        drawing_started_at=None,
     )
     job = GenerationJob.objects.create(
         kind=GenerationJob.Kind.PAGE, book=book, page=page, user=user, step=GenerationJob.Step.PAGES

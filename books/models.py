@@ -84,6 +84,8 @@ class Book(models.Model):
     status_message = models.CharField(max_length=200, blank=True)
     error_message = models.CharField(max_length=500, blank=True)
     generation_started_at = models.DateTimeField(null=True, blank=True)
+    # When the first page was claimed: the deadline counts from here, so waiting in line never fails a book.
+    drawing_started_at = models.DateTimeField(null=True, blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ai.safety import text_blocked_word
 from analytics.services import Event, analytics_record
 from books.errors import BookInvalid, InvalidTransition
+from books.generation import states
 from books.models import Book, GenerationJob, Page, Style
 from books.quotas import quota_check
 from fabrica import metrics
@@ -153,16 +154,19 @@ def book_retry(*, book: Book, user) -> Book:
     if book.status != Book.Status.FAILED:
         raise InvalidTransition(_("Only a book that failed can be tried again."))
     quota_check(user=user, new_book=True)
-    book.pages.exclude(status=Page.Status.DONE).update(
-        status=Page.Status.PENDING, error_message="", attempts=0
+    states.page_move(
+        book.pages.exclude(status=Page.Status.DONE), to=Page.Status.PENDING, error_message="", attempts=0
     )
     done = book.pages.filter(status=Page.Status.DONE).count()
-    Book.objects.filter(pk=book.pk).update(
-        status=Book.Status.QUEUED,
+    states.book_move(
+        book.pk,
+        source=Book.Status.FAILED,
+        to=Book.Status.QUEUED,
         error_message="",
         status_message=_("Waiting for a free illustrator…"),
         progress=10 + (80 * done) // book.num_pages if done else 0,
         generation_started_at=None,
+        drawing_started_at=None,  # the deadline starts again with the first page drawn
     )
     step = GenerationJob.Step.PAGES if book.pages.exists() else GenerationJob.Step.STORY
     job = GenerationJob.objects.create(kind=GenerationJob.Kind.BOOK, book=book, user=user, step=step)

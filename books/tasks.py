@@ -1,8 +1,8 @@
 """Thin Celery wrappers: ids in, call the generation service.
 
-Expected errors (a provider down) become a message for the parent; anything
-unexpected is logged with its traceback and the book fails with a plain message,
-never the exception's text.
+Expected errors (a provider down) become a message for the parent; running out of time is
+named as such and the work goes back to be done again; anything unexpected is logged with its
+traceback and the book fails with a plain message, never the exception's text.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import logging
 import random
 
 from celery import shared_task
-from celery.exceptions import Reject
+from celery.exceptions import Reject, SoftTimeLimitExceeded
+from django.conf import settings
 
 from ai.errors import AllProvidersFailed, ProviderError
 from books import generation, trash
@@ -24,12 +25,25 @@ def _left_for_resume(what: str, exc: BaseException) -> None:
     logger.warning("%s stopped by an outage (left for the resume job): %r", what, exc)
 
 
-@shared_task(acks_late=True)
+# The tasks that make a router call get its whole budget (fabrica/settings.py, ai/budget.py).
+_STORY_LIMITS = {
+    "soft_time_limit": settings.STORY_TASK_SOFT_TIME_LIMIT,
+    "time_limit": settings.STORY_TASK_TIME_LIMIT,
+}
+_PICTURE_LIMITS = {
+    "soft_time_limit": settings.PICTURE_TASK_SOFT_TIME_LIMIT,
+    "time_limit": settings.PICTURE_TASK_TIME_LIMIT,
+}
+
+
+@shared_task(acks_late=True, **_STORY_LIMITS)
 def book_write_story(book_id: str, job_id: int | None = None) -> None:
     try:
         generation.book_write_story(book_id=book_id, job_id=job_id)
     except generation.INFRASTRUCTURE_ERRORS as exc:
         _left_for_resume(f"the story of book {book_id}", exc)
+    except SoftTimeLimitExceeded:
+        generation.book_fail(book_id=book_id, message=generation.STORY_TIMED_OUT)
     except ApplicationError as exc:
         generation.book_fail(book_id=book_id, message=exc.message)
     except Exception:
@@ -37,14 +51,17 @@ def book_write_story(book_id: str, job_id: int | None = None) -> None:
         generation.book_fail(book_id=book_id, message=generation.UNEXPECTED_ERROR)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=generation.MAX_PAGE_ATTEMPTS)
+# Provider errors are not retried here: the router already tried every provider, with backoff,
+# within this task's time (ai/budget.py). Only an outage of our own infrastructure, or running
+# out of time, puts the page back to be drawn again.
+@shared_task(bind=True, acks_late=True, max_retries=generation.MAX_PAGE_ATTEMPTS, **_PICTURE_LIMITS)
 def book_draw_page(self, page_id: int) -> None:
     try:
         generation.page_draw(page_id=page_id)
     except (AllProvidersFailed, ProviderError) as exc:
-        if exc.transient and generation.page_release_for_retry(page_id=page_id, retries=self.request.retries):
-            raise self.retry(countdown=2**self.request.retries + random.random()) from exc
         generation.page_fail(page_id=page_id, message=exc.message)
+    except SoftTimeLimitExceeded:
+        generation.page_timed_out(page_id=page_id)
     except generation.INFRASTRUCTURE_ERRORS as exc:
         _page_retry_after_outage(self, page_id, exc)
     except Exception:
@@ -69,27 +86,30 @@ def _page_retry_after_outage(task, page_id: int, exc: BaseException) -> None:
     raise retry
 
 
-@shared_task(bind=True, acks_late=True, max_retries=generation.MAX_PAGE_ATTEMPTS)
-def book_draw_cover(self, book_id: str) -> None:
+@shared_task(acks_late=True, **_PICTURE_LIMITS)
+def book_draw_cover(book_id: str) -> None:
     try:
         generation.cover_draw(book_id=book_id)
     except generation.INFRASTRUCTURE_ERRORS as exc:
         _left_for_resume(f"the cover of book {book_id}", exc)
+    except SoftTimeLimitExceeded:
+        generation.cover_timed_out(book_id=book_id)
     except (AllProvidersFailed, ProviderError) as exc:
-        if exc.transient and self.request.retries < generation.MAX_PAGE_ATTEMPTS - 1:
-            raise self.retry(countdown=2**self.request.retries + random.random()) from exc
         generation.book_fail(book_id=book_id, message=exc.message)
     except Exception:
         logger.exception("drawing the cover of book %s failed", book_id)
         generation.book_fail(book_id=book_id, message=generation.UNEXPECTED_ERROR)
 
 
-@shared_task(acks_late=True)
+# The assembly may still have to draw the cover, so it gets a picture's time too.
+@shared_task(acks_late=True, **_PICTURE_LIMITS)
 def book_assemble(book_id: str) -> None:
     try:
         generation.book_assemble(book_id=book_id)
     except generation.INFRASTRUCTURE_ERRORS as exc:
         _left_for_resume(f"the assembly of book {book_id}", exc)
+    except SoftTimeLimitExceeded:
+        generation.assembly_timed_out(book_id=book_id)
     except ApplicationError as exc:
         generation.book_fail(book_id=book_id, message=exc.message)
     except Exception:
@@ -119,10 +139,9 @@ def book_purge(book_id: str) -> bool:
 @shared_task
 def books_resume_stuck() -> int:
     """Re-queue the missing work of books with no progress for a while (a lost task or worker)."""
-    from books.maintenance import STUCK_AFTER
-    from books.maintenance import books_resume_stuck as resume
+    from books.generation.recovery import STUCK_AFTER, books_resume
 
-    return sum(item.requeues for item in resume(stale_after=STUCK_AFTER, restart_clock=False))
+    return sum(item.requeues for item in books_resume(stale_after=STUCK_AFTER, restart_clock=False))
 
 
 @shared_task

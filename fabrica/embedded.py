@@ -32,6 +32,7 @@ def start_embedded_worker(*, concurrency: int | None = None) -> WorkController:
         _worker = app.WorkController(
             concurrency=concurrency or settings.EMBEDDED_WORKER_CONCURRENCY,
             pool_cls="threads",
+            queues=list(settings.WORK_QUEUES),  # the only worker there is: every kind of work
             hostname=f"embedded@{socket.gethostname()}",
             loglevel="WARNING",
             without_heartbeat=True,

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from ai.budget import soft_time_limit_for
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -200,7 +202,21 @@ CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 150)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = os.environ.get("TIME_ZONE", "America/Sao_Paulo")
-# Threads of the in-process worker in embedded mode (pages drawn in parallel).
+# Each kind of work has its own queue, so none waits behind another; each is served by the
+# worker made for it (Procfile, docker-compose.yml): provider calls on a thread pool, since a
+# call is ~99 % waiting on the network, and CPU work on a prefork pool.
+WORK_QUEUES = ("story", "pictures", "cpu", "exports", "webhooks", "housekeeping")
+CELERY_TASK_DEFAULT_QUEUE = "housekeeping"  # periodic jobs and anything not routed below
+CELERY_TASK_ROUTES = {
+    "books.tasks.book_write_story": {"queue": "story"},
+    "books.tasks.book_draw_page": {"queue": "pictures"},
+    "books.tasks.book_draw_cover": {"queue": "pictures"},
+    "books.tasks.book_assemble": {"queue": "cpu"},
+    "exports.tasks.export_build": {"queue": "exports"},
+    "accounts.tasks.data_export_build": {"queue": "exports"},
+    "webhooks.tasks.webhook_deliver": {"queue": "webhooks"},
+}
+# Threads of the in-process worker in embedded mode (pages drawn in parallel); it serves every queue.
 EMBEDDED_WORKER_CONCURRENCY = envint("EMBEDDED_WORKER_CONCURRENCY", 4)
 
 # --- Operations (owned by fabrica/health.py, metrics.py, middleware.py) --------------
@@ -355,9 +371,25 @@ AI_OFFLINE_FAILURE_RATE = envfloat("AI_OFFLINE_FAILURE_RATE", 0.0)
 # First retry delay for a transient provider error; doubles per attempt, with jitter, capped.
 AI_RETRY_BACKOFF_SECONDS = envfloat("AI_RETRY_BACKOFF_SECONDS", 0.25)
 AI_RETRY_BACKOFF_MAX_SECONDS = envfloat("AI_RETRY_BACKOFF_MAX_SECONDS", 8.0)
-AI_ATTEMPTS_PER_PROVIDER = envint("AI_ATTEMPTS_PER_PROVIDER", 3)
+# Transient errors are retried here, by the router, and nowhere else (ai/budget.py).
+AI_ATTEMPTS_PER_PROVIDER = envint("AI_ATTEMPTS_PER_PROVIDER", 2)
 # One call, connect to last byte (an admin provider row may set its own).
-AI_TIMEOUT_SECONDS = envfloat("AI_TIMEOUT_SECONDS", 90.0)
+AI_TIMEOUT_SECONDS = envfloat("AI_TIMEOUT_SECONDS", 60.0)
+# The tasks that make a router call get room for every attempt it may make, checked at start-up
+# (ai.apps → ai.budget.budgets_check: ImproperlyConfigured when a limit set here is too short).
+_ai_budget = {
+    "timeout": AI_TIMEOUT_SECONDS,
+    "attempts": AI_ATTEMPTS_PER_PROVIDER,
+    "backoff_max": AI_RETRY_BACKOFF_MAX_SECONDS,
+}
+STORY_TASK_SOFT_TIME_LIMIT = envint(
+    "STORY_TASK_SOFT_TIME_LIMIT", soft_time_limit_for(providers=len(AI_TEXT_PROVIDERS), **_ai_budget)
+)
+STORY_TASK_TIME_LIMIT = envint("STORY_TASK_TIME_LIMIT", STORY_TASK_SOFT_TIME_LIMIT + 30)
+PICTURE_TASK_SOFT_TIME_LIMIT = envint(
+    "PICTURE_TASK_SOFT_TIME_LIMIT", soft_time_limit_for(providers=len(AI_IMAGE_PROVIDERS), **_ai_budget)
+)
+PICTURE_TASK_TIME_LIMIT = envint("PICTURE_TASK_TIME_LIMIT", PICTURE_TASK_SOFT_TIME_LIMIT + 30)
 # Circuit breaker per provider and capability, shared by all workers through the cache.
 AI_CIRCUIT_FAILURE_THRESHOLD = envint("AI_CIRCUIT_FAILURE_THRESHOLD", 5)
 AI_CIRCUIT_COOLDOWN_SECONDS = envfloat("AI_CIRCUIT_COOLDOWN_SECONDS", 60.0)

@@ -89,7 +89,7 @@ def test_when_every_provider_fails_the_book_fails_cleanly_and_the_quota_is_given
 def test_a_book_past_its_deadline_fails_and_refunds(owner, celery_eager):
     book = book_factory(owner=owner, status=Book.Status.GENERATING)
     GenerationJob.objects.create(book=book, user=owner, status=GenerationJob.Status.RUNNING)
-    Book.objects.filter(id=book.id).update(generation_started_at=timezone.now() - timedelta(minutes=6))
+    Book.objects.filter(id=book.id).update(drawing_started_at=timezone.now() - timedelta(minutes=6))
     generation.page_draw(page_id=book.pages.first().id)
     book.refresh_from_db()
     assert book.status == Book.Status.FAILED
@@ -108,7 +108,7 @@ def test_resume_finishes_a_book_left_half_drawn_by_a_stopped_process(owner, cele
     )
     resumed = generation.books_resume(stale_after=timedelta(0))
     book.refresh_from_db()
-    assert resumed == [book.id]
+    assert [item.book.id for item in resumed] == [book.id]
     assert book.status == Book.Status.GENERATED
     assert book.pages.filter(status=Page.Status.DONE).count() == 5
 
@@ -133,8 +133,8 @@ def test_the_watchdog_fails_books_stuck_past_the_deadline_and_spares_the_rest(ow
     fresh = book_factory(owner=owner, status=Book.Status.GENERATING)
     for book in (stuck, fresh):
         GenerationJob.objects.create(book=book, user=owner, status=GenerationJob.Status.RUNNING)
-    Book.objects.filter(id=stuck.id).update(generation_started_at=timezone.now() - timedelta(minutes=6))
-    Book.objects.filter(id=fresh.id).update(generation_started_at=timezone.now())
+    Book.objects.filter(id=stuck.id).update(drawing_started_at=timezone.now() - timedelta(minutes=6))
+    Book.objects.filter(id=fresh.id).update(drawing_started_at=timezone.now())
     assert generation.books_fail_overdue() == 1
     stuck.refresh_from_db()
     fresh.refresh_from_db()
@@ -147,31 +147,77 @@ def test_the_job_records_its_celery_task(owner, celery_eager):
     assert book.jobs.get().celery_task_id
 
 
-def test_a_page_that_fails_once_is_retried_and_the_retry_is_counted(owner, celery_eager, settings):
-    from ai.errors import ProviderError
-    from ai.providers import register_image_provider, unregister_provider
+def _flaky_pictures(settings, *, fail, name="flaky"):
+    """An image provider that raises ``fail(seed, times_seen)``'s error, or draws."""
+    from ai.providers import register_image_provider
     from ai.providers.offline import OfflineImageProvider
 
     calls = []
 
-    class FlakyOnce(OfflineImageProvider):
-        name = "flaky"
-
+    class Flaky(OfflineImageProvider):
         def generate_image(self, request):
             calls.append(request.seed)
-            if request.seed.endswith(":2") and calls.count(request.seed) == 1:
-                raise ProviderError("busy", transient=True)
+            error = fail(request.seed, calls.count(request.seed))
+            if error:
+                raise error
             return super().generate_image(request)
 
-    register_image_provider("flaky", lambda config: FlakyOnce())
-    settings.AI_IMAGE_PROVIDERS = ["flaky"]
-    settings.AI_ATTEMPTS_PER_PROVIDER = 1  # no retry inside the call: the page task retries
-    try:
-        book = _make(owner)
-    finally:
-        unregister_provider("flaky")
+    Flaky.name = name
+    register_image_provider(name, lambda config: Flaky())
+    settings.AI_IMAGE_PROVIDERS = [name]
+    return calls
+
+
+@pytest.fixture
+def flaky_pictures(settings):
+    from ai.providers import unregister_provider
+
+    yield lambda fail: _flaky_pictures(settings, fail=fail)
+    unregister_provider("flaky")
+
+
+def test_a_transient_provider_error_is_retried_by_the_router_not_the_task(
+    owner, celery_eager, settings, flaky_pictures
+):
+    from ai.errors import ProviderError
+    from ai.models import AICall
+
+    settings.AI_ATTEMPTS_PER_PROVIDER = 2
+    settings.AI_RETRY_BACKOFF_SECONDS = 0
+    calls = flaky_pictures(
+        lambda seed, seen: (
+            ProviderError("busy", transient=True) if seed.endswith(":2") and seen == 1 else None
+        )
+    )
+
+    book = _make(owner)
+
     book.refresh_from_db()
     assert book.status == Book.Status.GENERATED
     page = book.pages.get(number=2)
-    assert page.attempts == 2
-    assert book.jobs.get().retries == 1
+    assert page.attempts == 1  # one task run: the second call was the router's
+    assert calls.count(f"{book.id}:2") == 2
+    assert list(AICall.objects.filter(page=page).values_list("attempt", "outcome").order_by("id")) == [
+        (1, AICall.Outcome.ERROR),
+        (2, AICall.Outcome.OK),
+    ]
+
+
+def test_a_page_the_router_gave_up_on_is_not_called_again_by_the_task(
+    owner, celery_eager, settings, flaky_pictures
+):
+    from ai.errors import ProviderError
+
+    settings.AI_ATTEMPTS_PER_PROVIDER = 2
+    settings.AI_RETRY_BACKOFF_SECONDS = 0
+    calls = flaky_pictures(
+        lambda seed, seen: ProviderError("busy", transient=True) if seed.endswith(":2") else None
+    )
+
+    book = _make(owner)
+
+    book.refresh_from_db()
+    assert book.status == Book.Status.FAILED
+    assert calls.count(f"{book.id}:2") == 2  # the router's two attempts, and nothing more
+    assert book.pages.get(number=2).status == Page.Status.FAILED
+    assert book.jobs.get().quota_refunded

@@ -169,7 +169,7 @@ def test_a_redraw_past_the_deadline_stops_cleanly_with_the_old_picture(owner, ow
     book = drawn_book(owner=owner)
     before = _shas(book)
     owner_client.post(_url(book, 4))
-    Book.objects.filter(id=book.id).update(generation_started_at=timezone.now() - timedelta(hours=1))
+    Book.objects.filter(id=book.id).update(drawing_started_at=timezone.now() - timedelta(hours=1))
 
     assert generation.books_fail_overdue() == 1
 

@@ -14,6 +14,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from ai.services import image_generate
 from books import generation, submissions
+from books.generation import dispatch, pages
+from books.generation import story as story_step
 from books.models import Book, GenerationJob, Page
 from books.services import book_create
 from books.submissions import (
@@ -194,7 +196,7 @@ def _calls_counted(monkeypatch) -> list:
         calls.append(kwargs.get("page_id"))
         return image_generate(**kwargs)
 
-    monkeypatch.setattr(generation, "image_generate", counting)
+    monkeypatch.setattr(pages, "image_generate", counting)
     return calls
 
 
@@ -236,7 +238,7 @@ def test_a_page_a_live_worker_is_drawing_is_left_to_it(owner, monkeypatch):
 def test_a_page_claimed_by_a_dead_worker_is_taken_back_and_the_attempt_recorded(owner, settings):
     book = book_factory(owner=owner, status=Book.Status.GENERATING)
     page = book.pages.get(number=1)
-    long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 5)
+    long_ago = timezone.now() - timedelta(seconds=settings.PICTURE_TASK_TIME_LIMIT + 5)
     Page.objects.filter(id=page.id).update(status=Page.Status.RUNNING, started_at=long_ago, attempts=1)
 
     generation.page_draw(page_id=page.id)
@@ -258,7 +260,7 @@ def test_progress_that_cannot_be_sent_never_stops_a_book(owner, celery_eager, mo
     def redis_down(book_id):
         raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(generation, "progress_notify", redis_down)
+    monkeypatch.setattr(dispatch, "progress_notify", redis_down)
     book = _make(owner)
     book.refresh_from_db()
     assert book.status == Book.Status.GENERATED
@@ -289,18 +291,18 @@ def test_an_assembly_that_cannot_be_queued_is_left_for_the_resume_job(owner, cel
 
 @pytest.mark.django_db(transaction=True)
 def test_pages_that_cannot_be_queued_are_left_pending_for_the_resume_job(owner, celery_eager, monkeypatch):
-    real = generation._enqueue_pages
+    real = dispatch.enqueue_pages
 
     def broker_down(*args, **kwargs):
         raise KombuOperationalError("Connection refused")
 
-    monkeypatch.setattr(generation, "_enqueue_pages", broker_down)
+    monkeypatch.setattr(dispatch, "enqueue_pages", broker_down)
     book = _make(owner)
     book.refresh_from_db()
     assert book.status == Book.Status.GENERATING
     assert set(book.pages.values_list("status", flat=True)) == {Page.Status.PENDING}
 
-    monkeypatch.setattr(generation, "_enqueue_pages", real)
+    monkeypatch.setattr(dispatch, "enqueue_pages", real)
     generation.books_resume(stale_after=timedelta(0))
     book.refresh_from_db()
     assert book.status == Book.Status.GENERATED
@@ -318,7 +320,7 @@ def test_a_page_that_meets_an_outage_is_drawn_again_not_failed(owner, celery_eag
             raise RedisConnectionError("Connection reset by peer")
         return image_generate(**kwargs)
 
-    monkeypatch.setattr(generation, "image_generate", flaky)
+    monkeypatch.setattr(pages, "image_generate", flaky)
     book = _make(owner)
     book.refresh_from_db()
     assert book.status == Book.Status.GENERATED, book.error_message
@@ -332,11 +334,11 @@ def test_a_story_written_twice_keeps_the_first_pages(owner):
 
     book = book_factory(owner=owner, status=Book.Status.QUEUED)
     Book.objects.filter(id=book.id).update(status=Book.Status.GENERATING)
-    story = story_generate(request=generation._story_request(book), book_id=book.id).story
+    story = story_generate(request=story_step.story_request(book), book_id=book.id).story
 
-    generation._book_save_story(book=book, story=story)
+    story_step.book_save_story(book=book, story=story)
     first = list(book.pages.values_list("id", "number"))
-    generation._book_save_story(book=book, story=story)
+    story_step.book_save_story(book=book, story=story)
 
     assert list(book.pages.values_list("id", "number")) == first
     assert len(first) == book.num_pages

@@ -77,23 +77,24 @@ def compose() -> dict:
 def test_compose_runs_the_whole_stack_after_a_one_shot_release(compose):
     services = compose["services"]
 
-    assert {"postgres", "redis", "migrate", "web", "worker", "beat"} <= set(services)
+    assert {"postgres", "redis", "migrate", "web", "worker_io", "worker_cpu", "beat"} <= set(services)
     assert "migrate" in services["migrate"]["command"]
     assert services["migrate"]["restart"] == "no"
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker_io", "worker_cpu", "beat"):
         assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
         assert services[name]["depends_on"]["postgres"] == {"condition": "service_healthy"}
         assert services[name]["environment"]["DEBUG"] == "0"
     assert "command" not in services["web"], "web runs the image's CMD (uvicorn)"
     assert _instruction("CMD").count("uvicorn fabrica.asgi:application") == 1
-    assert services["worker"]["command"].startswith("celery -A fabrica worker")
+    for name in ("worker_io", "worker_cpu"):
+        assert services[name]["command"].startswith("celery -A fabrica worker")
     assert services["beat"]["command"].startswith("celery -A fabrica beat")
 
 
 def test_compose_healthchecks_and_a_single_beat(compose):
     services = compose["services"]
 
-    for name in ("postgres", "redis", "worker"):
+    for name in ("postgres", "redis", "worker_io", "worker_cpu"):
         assert services[name]["healthcheck"]["test"], name
     assert "healthcheck" not in services["web"], "web uses the image's /readyz HEALTHCHECK"
     assert services["beat"].get("deploy", {}).get("replicas", 1) == 1
@@ -102,7 +103,7 @@ def test_compose_healthchecks_and_a_single_beat(compose):
 def test_compose_shares_one_metrics_folder_between_web_and_workers(compose):
     services = compose["services"]
 
-    for name in ("web", "worker", "migrate"):
+    for name in ("web", "worker_io", "worker_cpu", "migrate"):
         folder = services[name]["environment"]["PROMETHEUS_MULTIPROC_DIR"]
         assert f"metrics:{folder}" in services[name]["volumes"], name
     assert "/metrics" in services["migrate"]["command"], "the release empties the folder"
@@ -113,7 +114,9 @@ def test_compose_s3_storage_is_optional(compose):
     s3 = [name for name, service in services.items() if "s3" in service.get("profiles", [])]
 
     assert "minio" in s3
-    assert not any("minio" in str(services[name].get("depends_on", {})) for name in ("web", "worker"))
+    assert not any(
+        "minio" in str(services[name].get("depends_on", {})) for name in ("web", "worker_io", "worker_cpu")
+    )
 
 
 def test_the_procfile_has_web_first_two_workers_beat_and_a_release():
@@ -128,3 +131,25 @@ def test_the_procfile_has_web_first_two_workers_beat_and_a_release():
     assert len({re.search(r"-n (\S+)", cmd).group(1) for cmd in workers}) == 2, "distinct node names"
     assert sum(cmd.startswith("celery -A fabrica beat") for cmd in processes.values()) == 1
     assert processes["release"].startswith("python manage.py migrate --noinput")
+
+
+def _queues(command: str) -> set[str]:
+    return set(re.search(r"-Q (\S+)", command).group(1).split(","))
+
+
+@pytest.mark.parametrize("source", ["Procfile", "docker-compose.yml"])
+def test_every_queue_has_a_worker_and_provider_calls_run_on_threads(source, compose):
+    from django.conf import settings
+
+    if source == "Procfile":
+        commands = parse_procfile((ROOT / "Procfile").read_text()).processes
+    else:
+        commands = {name: service.get("command", "") for name, service in compose["services"].items()}
+    workers = {name: cmd for name, cmd in commands.items() if str(cmd).startswith("celery -A fabrica worker")}
+
+    served = [queue for cmd in workers.values() for queue in _queues(cmd)]
+    assert sorted(served) == sorted(settings.WORK_QUEUES), "each queue served by exactly one kind of worker"
+    io = next(cmd for cmd in workers.values() if "pictures" in _queues(cmd))
+    assert "--pool=threads" in io and "--concurrency=${IO_CONCURRENCY:-64}" in io
+    cpu = next(cmd for cmd in workers.values() if "cpu" in _queues(cmd))
+    assert "--pool" not in cpu, "CPU work runs on the default prefork pool"

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import IntegrityError, transaction
 
-from books import generation
+from books.generation.assemble import book_mark_generated
+from books.generation.redraw import redraw_mark_done
 from books.models import Book, GenerationJob
 from books.services import book_create
 from books.tests.factories import book_factory
@@ -46,8 +47,8 @@ def test_marking_a_book_generated_twice_pays_once(owner):
     """The pipeline's last step, run twice (a redelivered task): the second run finds the key paid."""
     book = book_factory(owner=owner, status=Book.Status.GENERATING)
     job = GenerationJob.objects.create(book=book, user=owner, status=GenerationJob.Status.RUNNING)
-    generation._book_mark_generated(book_id=book.id, job_id=job.id)
-    generation._book_mark_generated(book_id=book.id, job_id=job.id)
+    book_mark_generated(book_id=book.id, job_id=job.id)
+    book_mark_generated(book_id=book.id, job_id=job.id)
     assert XPEvent.objects.filter(user=owner, action=Action.BOOK_GENERATED).count() == 1
     assert _player(owner).books_generated == 1
     assert _player(owner).xp == _ledger_total(owner)
@@ -80,7 +81,7 @@ def test_an_error_in_gamification_never_stops_a_book_from_being_ready(owner, mon
     monkeypatch.setattr(services, "activity_record", broken)
     book = book_factory(owner=owner, status=Book.Status.GENERATING)
     job = GenerationJob.objects.create(book=book, user=owner)
-    generation._book_mark_generated(book_id=book.id, job_id=job.id)
+    book_mark_generated(book_id=book.id, job_id=job.id)
     book.refresh_from_db()
     assert book.status == Book.Status.GENERATED
 
@@ -212,6 +213,6 @@ def test_a_page_drawn_again_pays_when_the_new_picture_is_in_and_only_once(owner,
     page = book.pages.get(number=2)
     job = page_regenerate(page=page, user=owner, instructions="with a hat")
     assert GenerationJob.objects.get(id=job.id).status == GenerationJob.Status.SUCCEEDED
-    generation._redraw_mark_done(book_id=book.id, job=GenerationJob.objects.get(id=job.id))  # run twice
+    redraw_mark_done(book_id=book.id, job=GenerationJob.objects.get(id=job.id))  # run twice
     assert _player(owner).pages_regenerated == 1
     assert XPEvent.objects.filter(user=owner, action=Action.PAGE_REGENERATED).count() == 1

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -164,6 +165,7 @@ def _start_worker(env: dict[str, str], tmp: Path, *, name: str) -> subprocess.Po
         name,
         [
             str(BIN / "celery"), "-A", "fabrica", "worker", "--loglevel=warning", "--concurrency=4",
+            "--queues=" + ",".join(settings.WORK_QUEUES),  # one worker for every kind of work
             "--pool=prefork", "--hostname=integration@%h", "--without-mingle", "--without-gossip",
         ],
         env,

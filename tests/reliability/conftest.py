@@ -30,6 +30,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import requests
+from django.conf import settings
 
 from tests.integration.conftest import (  # noqa: F401  (fixtures and the log-tail hook, reused)
     BIN,
@@ -180,6 +181,7 @@ def _close(sock: socket.socket) -> None:
 def _worker_command(name: str) -> list[str]:
     return [
         str(BIN / "celery"), "-A", "fabrica", "worker", "--loglevel=warning", "--concurrency=4",
+            "--queues=" + ",".join(settings.WORK_QUEUES),  # one worker for every kind of work
         "--pool=prefork", f"--hostname={name}@%h", "--without-mingle", "--without-gossip",
     ]  # fmt: skip
 

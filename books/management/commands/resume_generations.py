@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from books.maintenance import books_resume_stuck
+from books.generation import books_resume
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run: bool, stale_minutes: int, **options):
         if stale_minutes < 0:
             raise CommandError("--stale-minutes cannot be negative.")
-        stuck = books_resume_stuck(stale_after=timedelta(minutes=stale_minutes), dry_run=dry_run)
+        stuck = books_resume(stale_after=timedelta(minutes=stale_minutes), dry_run=dry_run)
         verb = "would re-queue" if dry_run else "re-queued"
         for item in stuck:
             book = item.book

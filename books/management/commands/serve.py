@@ -21,7 +21,7 @@ class Command(BaseCommand):
             worker = start_embedded_worker()
             start_embedded_beat()
             # Nothing else runs on the memory broker, so anything in progress was lost with the last run.
-            resumed = books_resume(stale_after=timedelta(0))
+            resumed = [item for item in books_resume(stale_after=timedelta(0)) if item.requeues]
             if resumed:
                 self.stdout.write(f"Resumed {len(resumed)} book(s) left in progress by the previous run.")
             self.stdout.write(

@@ -1,0 +1,161 @@
+"""Step 2: draw the pages and the cover, all in parallel, one task each."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from ai.schemas import GeneratedImage, ImageRequest
+from ai.services import image_generate
+from books.generation import states
+from books.generation.dispatch import enqueue_assembly_on_commit, notify_on_commit
+from books.generation.failures import TIMED_OUT_BOOK, book_fail, book_past_deadline
+from books.generation.redraw import redraw_end_unfinished, redraw_job, redraw_seed
+from books.models import Book, GenerationJob, Page
+from fabrica import metrics
+
+THUMBNAIL_SIZE = 384
+
+
+def page_draw(*, page_id: int) -> None:
+    """Draw one page's picture; a page already drawn, or being drawn by a live worker, is left alone."""
+    now = timezone.now()
+    # A page claimed longer ago than the hard time limit has no worker left drawing it.
+    stale = now - timedelta(seconds=settings.PICTURE_TASK_TIME_LIMIT)
+    claimed = states.page_move(
+        Page.objects.filter(id=page_id, book__status=Book.Status.GENERATING).filter(
+            Q(status=Page.Status.PENDING) | Q(status=Page.Status.RUNNING, started_at__lt=stale)
+        ),
+        source=[Page.Status.PENDING, Page.Status.RUNNING],
+        to=Page.Status.RUNNING,
+        started_at=now,
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return  # already drawn, being drawn, or the book stopped
+    # The first page claimed starts the book's clock; later claims leave it alone.
+    Book.objects.filter(pages__id=page_id, drawing_started_at__isnull=True).update(drawing_started_at=now)
+    states.job_move(
+        GenerationJob.objects.filter(page_id=page_id, kind=GenerationJob.Kind.PAGE),
+        source=GenerationJob.Status.QUEUED,
+        to=GenerationJob.Status.RUNNING,
+        started_at=now,
+    )
+    page = Page.objects.select_related("book__style").get(id=page_id)
+    if book_past_deadline(page.book):
+        book_fail(book_id=page.book_id, message=TIMED_OUT_BOOK)
+        return
+    started = time.monotonic()
+    image = image_generate(request=page_image_request(page), book_id=page.book_id, page_id=page.id)
+    _page_save_image(page=page, image=image, elapsed_ms=int((time.monotonic() - started) * 1000))
+
+
+def page_image_request(page: Page) -> ImageRequest:
+    book = page.book
+    return ImageRequest(
+        prompt=page.illustration_prompt or page.text,
+        style=book.style.slug,
+        style_prompt=book.style.prompt_fragment,
+        character_sheet=book.character_sheet,
+        seed=redraw_seed(page),
+        width=settings.PAGE_IMAGE_WIDTH,
+        height=settings.PAGE_IMAGE_HEIGHT,
+    )
+
+
+def _thumbnail(png: bytes) -> bytes:
+    image = Image.open(io.BytesIO(png))
+    image.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+    out = io.BytesIO()
+    image.convert("L").save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+@transaction.atomic
+def _page_save_image(*, page: Page, image: GeneratedImage, elapsed_ms: int) -> None:
+    digest = hashlib.sha256(image.png).hexdigest()
+    stem = f"books/{page.book_id}/page-{page.number:02d}-{digest[:12]}"
+    page.image.save(f"{stem}.png", ContentFile(image.png), save=False)
+    page.thumbnail.save(f"{stem}-thumb.png", ContentFile(_thumbnail(image.png)), save=False)
+    saved = states.page_move(
+        page.id,
+        source=Page.Status.RUNNING,
+        to=Page.Status.DONE,
+        image=page.image.name,
+        thumbnail=page.thumbnail.name,
+        sha256=digest,
+        provider=image.provider,
+        model=image.model,
+        prompt_versions=image.prompt_versions,
+        generation_ms=elapsed_ms,
+        error_message="",
+    )
+    if saved:
+        _book_page_finished(book_id=page.book_id)
+
+
+def _book_page_finished(*, book_id) -> None:
+    # Pages finishing at the same moment take turns here, so each count sees the
+    # pages committed before it and exactly one of them sees the last page done.
+    book = Book.objects.select_for_update().get(id=book_id)
+    done = book.pages.filter(status=Page.Status.DONE).count()
+    Book.objects.filter(id=book_id).update(
+        progress=Greatest(F("progress"), 10 + (80 * done) // book.num_pages),
+        status_message=_("Drawing the pages… %(done)s of %(total)s ready")
+        % {"done": done, "total": book.num_pages},
+    )
+    notify_on_commit(book_id)
+    redraw = redraw_job(book_id)
+    if done == 1 and redraw is None:  # the parent's first picture, counted from their request
+        request = GenerationJob.objects.filter(book_id=book_id).order_by("-id").first()
+        if request is not None:
+            metrics.book_first_picture_observe((timezone.now() - request.created_at).total_seconds())
+    if done == book.num_pages and (book.cover_image or redraw):
+        enqueue_assembly_on_commit(book_id)
+    elif redraw:  # the only page being drawn is done
+        redraw_end_unfinished(book_id=book_id, job=redraw)
+
+
+def cover_draw(*, book_id) -> None:
+    """Beside the pages: draw the cover; whichever of cover and last page ends last assembles."""
+    book = Book.objects.select_related("style").get(id=book_id)
+    if book.status != Book.Status.GENERATING or book.cover_image:
+        return
+    image = image_generate(request=cover_image_request(book), book_id=book.id)
+    book_save_cover(book_id=book_id, png=image.png)
+
+
+def book_save_cover(*, book_id, png: bytes) -> None:
+    name = f"books/{book_id}/cover-{hashlib.sha256(png).hexdigest()[:12]}.png"
+    with transaction.atomic():
+        book = Book.objects.select_for_update().get(id=book_id)
+        if book.cover_image:
+            return  # another task drew it first
+        book.cover_image.save(name, ContentFile(png), save=False)
+        Book.objects.filter(id=book_id).update(cover_image=book.cover_image.name)
+        if book.pages.filter(status=Page.Status.DONE).count() == book.num_pages:
+            enqueue_assembly_on_commit(book_id)
+
+
+def cover_image_request(book: Book) -> ImageRequest:
+    return ImageRequest(
+        prompt=book.cover_prompt or f"{book.title}. {book.theme}",
+        style=book.style.slug,
+        style_prompt=book.style.prompt_fragment,
+        character_sheet=book.character_sheet,
+        seed=f"{book.id}:cover",
+        width=settings.PAGE_IMAGE_WIDTH,
+        height=settings.PAGE_IMAGE_HEIGHT,
+        kind="cover",
+    )

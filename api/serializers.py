@@ -6,7 +6,9 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from books.admission import Admission, book_admission
 from books.models import Book, Page, ShareLink, Style
+from books.progress import admission_message
 from exports.models import Export
 from exports.options import PAPERS
 
@@ -90,23 +92,55 @@ class PageSerializer(serializers.ModelSerializer):
 class BookSerializer(serializers.ModelSerializer):
     style = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     display_title = serializers.CharField()
-    message = serializers.CharField(source="status_message")
+    message = serializers.SerializerMethodField()
     error = serializers.CharField(source="error_message")
     url = serializers.SerializerMethodField()
+    queue_position = serializers.SerializerMethodField(
+        help_text="Place in the admission queue (1 = next to start); 0 once the book is drawing or done."
+    )
+    estimated_start = serializers.SerializerMethodField(help_text="When a waiting book should start.")
+    estimated_ready = serializers.SerializerMethodField(help_text="When a book in progress should be ready.")
 
     class Meta:
         model = Book
         fields = [
             "id", "url", "title", "display_title", "theme", "educational_goal", "style", "num_pages",
             "language", "age_range", "narrative_source", "status", "progress", "message", "error",
-            "created_at", "generated_at",
+            "queue_position", "estimated_start", "estimated_ready", "created_at", "generated_at",
         ]  # fmt: skip
+
+    def _admission(self, book: Book) -> Admission:
+        if not hasattr(book, "_admission"):
+            book._admission = book_admission(book)
+        return book._admission
+
+    @extend_schema_field(serializers.CharField())
+    def get_message(self, book: Book) -> str:
+        admission = self._admission(book)
+        return admission_message(admission) if admission.waiting else book.status_message
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_queue_position(self, book: Book) -> int:
+        admission = self._admission(book)
+        return admission.ahead + 1 if admission.waiting else 0
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_estimated_start(self, book: Book) -> str | None:
+        return _moment(self._admission(book).estimated_start)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_estimated_ready(self, book: Book) -> str | None:
+        return _moment(self._admission(book).estimated_ready)
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, book: Book) -> str:
         url = reverse("api:book-detail", args=[book.id])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
+
+
+def _moment(value) -> str | None:
+    return serializers.DateTimeField().to_representation(value) if value else None
 
 
 class BookDetailSerializer(BookSerializer):

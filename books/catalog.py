@@ -65,6 +65,8 @@ PERIODIC_TASKS = [
     # Books with no progress for books.generation.recovery.STUCK_AFTER (2 minutes) get their lost
     # work queued again.
     {"name": "books: resume stuck generations", "task": "books.tasks.books_resume_stuck", "every": 120},
+    # Books are admitted when one is asked for or one ends; this catches a wake-up lost to an outage.
+    {"name": "books: admit waiting books", "task": "books.tasks.books_admit_waiting", "every": 30},
     # The same as `manage.py cleanup`: share links, old analytics, "download my data" files, and
     # a second pass over exports and the trash, which also have their own hourly schedules.
     {"name": "cleanup: delete what has expired", "task": "books.tasks.cleanup", "every": 86400},

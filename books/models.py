@@ -90,6 +90,8 @@ class Book(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the admission queue let the book start (books/admission.py); empty while it waits in line.
+    admitted_at = models.DateTimeField(null=True, blank=True)
 
     objects = BookQuerySet.as_manager()
 

@@ -12,7 +12,11 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from books.admission import Admission, book_admission
 from books.models import Book
 from exports.selectors import exports_snapshot
 
@@ -57,13 +61,17 @@ def progress_snapshot(book: Book) -> dict[str, Any]:
         # "book" too: the related manager reads each row's book_id, a query per page when deferred.
         for page in book.pages.order_by("number").only("book", "number", "status", "error_message")
     ]
+    admission = book_admission(book)
     return {
         "id": str(book.id),
         "title": book.display_title,
         "status": book.status,
         "status_display": str(book.get_status_display()),
         "progress": book.progress,
-        "message": book.status_message,
+        "message": admission_message(admission) if admission.waiting else book.status_message,
+        "queue_position": admission.ahead + 1 if admission.waiting else 0,
+        "estimated_start": _iso(admission.estimated_start),
+        "estimated_ready": _iso(admission.estimated_ready),
         "error": book.error_message,
         "num_pages": book.num_pages,
         "pages_done": sum(1 for page in pages if page["status"] == "done"),
@@ -74,3 +82,26 @@ def progress_snapshot(book: Book) -> dict[str, Any]:
         # The book's files (print, screen, ZIP, KDP) and how far along each one is.
         "exports": exports_snapshot(book),
     }
+
+
+def admission_message(admission: Admission) -> str:
+    """ "3 books ahead of yours — starts in ~40 s", in the reader's language."""
+    wait = _duration((admission.estimated_start or timezone.now()) - timezone.now())
+    if not admission.ahead:
+        return _("Yours is next — starts in ~%(wait)s") % {"wait": wait}
+    return ngettext(
+        "%(count)d book ahead of yours — starts in ~%(wait)s",
+        "%(count)d books ahead of yours — starts in ~%(wait)s",
+        admission.ahead,
+    ) % {"count": admission.ahead, "wait": wait}
+
+
+def _duration(delta) -> str:
+    seconds = max(0, round(delta.total_seconds()))
+    if seconds < 90:
+        return _("%(seconds)d s") % {"seconds": max(5, 5 * round(seconds / 5))}
+    return _("%(minutes)d min") % {"minutes": round(seconds / 60)}
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None

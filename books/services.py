@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 
 from ai.safety import text_blocked_word
 from analytics.services import Event, analytics_record
+from books.admission import books_admit_on_commit
 from books.errors import BookInvalid, InvalidTransition
 from books.generation import states
 from books.models import Book, GenerationJob, Page, Style
 from books.quotas import quota_check
 from fabrica import metrics
-from fabrica.tracing import book_context
 
 LANGUAGES = ("pt-BR", "en", "es")
 AGE_RANGES = ("2-3", "4-6", "7-9", "10-12")
@@ -128,19 +128,11 @@ def book_create(
         status=Book.Status.QUEUED,
         status_message=_("Waiting for a free illustrator…"),
     )
-    job = GenerationJob.objects.create(kind=GenerationJob.Kind.BOOK, book=book, user=owner)
-    transaction.on_commit(lambda: _book_enqueue(book_id=book.id, job_id=job.id))
+    GenerationJob.objects.create(kind=GenerationJob.Kind.BOOK, book=book, user=owner)
+    books_admit_on_commit()
     metrics.book_created()
     analytics_record(Event.BOOK_CREATED, user=owner, properties={"style": style, "pages": book.num_pages})
     return book
-
-
-def _book_enqueue(*, book_id, job_id: int) -> None:
-    from books.tasks import book_write_story
-
-    with book_context(book_id):  # the book's trace starts in this request
-        result = book_write_story.delay(str(book_id), job_id)
-    GenerationJob.objects.filter(id=job_id).update(celery_task_id=result.id or "")
 
 
 @transaction.atomic
@@ -167,10 +159,11 @@ def book_retry(*, book: Book, user) -> Book:
         progress=10 + (80 * done) // book.num_pages if done else 0,
         generation_started_at=None,
         drawing_started_at=None,  # the deadline starts again with the first page drawn
+        admitted_at=None,  # back in line, behind the books already waiting
     )
     step = GenerationJob.Step.PAGES if book.pages.exists() else GenerationJob.Step.STORY
-    job = GenerationJob.objects.create(kind=GenerationJob.Kind.BOOK, book=book, user=user, step=step)
-    transaction.on_commit(lambda: _book_enqueue(book_id=book.id, job_id=job.id))
+    GenerationJob.objects.create(kind=GenerationJob.Kind.BOOK, book=book, user=user, step=step)
+    books_admit_on_commit()
     book.refresh_from_db()
     return book
 

@@ -123,6 +123,13 @@ def books_watchdog() -> int:
 
 
 @shared_task
+def books_admit_waiting() -> int:
+    from books.admission import books_admit
+
+    return len(books_admit())
+
+
+@shared_task
 def books_trash_purge() -> int:
     """Queue the deletion of every book whose time in the trash is over, one task per book."""
     book_ids = trash.books_trash_due()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ai.services import image_generate
+from books.admission import books_admit_on_commit
 from books.generation import states
 from books.generation.dispatch import notify, notify_on_commit
 from books.generation.pages import cover_image_request
@@ -70,6 +71,7 @@ def book_mark_generated(*, book_id, job_id: int) -> None:
     if generated:
         metrics.book_generated(seconds=(now - started).total_seconds() if started else None)
         metrics.book_ready_observe((now - GenerationJob.objects.get(id=job_id).created_at).total_seconds())
+        books_admit_on_commit()  # its place is free for the next book in line
         event_emit(type="book.generated", resource_id=book_id)
     states.job_move(job_id, to=GenerationJob.Status.SUCCEEDED, step=GenerationJob.Step.DONE, finished_at=now)
     # Same transaction: the book and its XP commit together; a rerun finds the XP key paid.

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from books.admission import books_admit_on_commit
 from books.generation import states
 from books.generation.dispatch import enqueue_cover_on_commit, enqueue_pages_on_commit, notify_on_commit
 from books.generation.redraw import redraw_fail, redraw_job
@@ -122,6 +123,7 @@ def book_fail(*, book_id, message: str) -> bool:
     if not failed:
         return False
     metrics.book_failed()
+    books_admit_on_commit()  # its place is free for the next book in line
     event_emit(type="book.failed", resource_id=book_id)
     states.job_move(
         GenerationJob.objects.filter(book_id=book_id, kind=GenerationJob.Kind.BOOK),

@@ -23,6 +23,7 @@ from books.generation.dispatch import enqueue_assembly_on_commit, notify_on_comm
 from books.generation.failures import TIMED_OUT_BOOK, book_fail, book_past_deadline
 from books.generation.redraw import redraw_end_unfinished, redraw_job, redraw_seed
 from books.models import Book, GenerationJob, Page
+from books.trash import storage_files_delete
 from fabrica import metrics
 
 THUMBNAIL_SIZE = 384
@@ -103,6 +104,19 @@ def _page_save_image(*, page: Page, image: GeneratedImage, elapsed_ms: int) -> N
     )
     if saved:
         _book_page_finished(book_id=page.book_id)
+    else:
+        # The page was deleted (its book or account went while drawing) or another attempt
+        # finished first: nothing points at these files, so they must not stay on disk.
+        written = [page.image.name, page.thumbnail.name]
+        transaction.on_commit(lambda: _page_files_discard(book_id=page.book_id, names=written))
+
+
+def _page_files_discard(*, book_id, names: list[str]) -> None:
+    referenced = Page.objects.filter(Q(image__in=names) | Q(thumbnail__in=names)).exists()
+    if referenced:
+        return  # a storage that overwrites same-named files gave another attempt this exact name
+    storage = Page._meta.get_field("image").storage
+    storage_files_delete([(storage, name) for name in names], folders_named={str(book_id)})
 
 
 def _book_page_finished(*, book_id) -> None:
@@ -129,8 +143,8 @@ def _book_page_finished(*, book_id) -> None:
 
 def cover_draw(*, book_id) -> None:
     """Beside the pages: draw the cover; whichever of cover and last page ends last assembles."""
-    book = Book.objects.select_related("style").get(id=book_id)
-    if book.status != Book.Status.GENERATING or book.cover_image:
+    book = Book.objects.select_related("style").filter(id=book_id).first()
+    if book is None or book.status != Book.Status.GENERATING or book.cover_image:
         return
     image = image_generate(request=cover_image_request(book), book_id=book.id)
     book_save_cover(book_id=book_id, png=image.png)
@@ -139,9 +153,9 @@ def cover_draw(*, book_id) -> None:
 def book_save_cover(*, book_id, png: bytes) -> None:
     name = f"books/{book_id}/cover-{hashlib.sha256(png).hexdigest()[:12]}.png"
     with transaction.atomic():
-        book = Book.objects.select_for_update().get(id=book_id)
-        if book.cover_image:
-            return  # another task drew it first
+        book = Book.objects.select_for_update().filter(id=book_id).first()
+        if book is None or book.cover_image:
+            return  # deleted while the cover was drawn (nothing written), or another draw won
         book.cover_image.save(name, ContentFile(png), save=False)
         Book.objects.filter(id=book_id).update(cover_image=book.cover_image.name)
         if book.pages.filter(status=Page.Status.DONE).count() == book.num_pages:

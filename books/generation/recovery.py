@@ -99,6 +99,7 @@ def books_stuck(
     books = (
         Book.objects.in_progress()
         .filter(deleted_at__isnull=True)
+        .exclude(status=Book.Status.QUEUED, admitted_at__isnull=True)  # waiting in line, not stuck
         .annotate(last_activity=_last_activity(), has_lost_page=Exists(_lost_pages(lost)))
         # A page whose worker is gone holds its book back, however much else moved since.
         .filter(Q(last_activity__lte=now - stale_after) | Q(has_lost_page=True))

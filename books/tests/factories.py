@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.utils import timezone
+
 from books.models import Book, Page, Style
 
 
@@ -11,6 +13,8 @@ def book_factory(*, owner, status: str = Book.Status.GENERATING, num_pages: int 
         num_pages=num_pages,
         theme=fields.pop("theme", "dinosaurs"),
         status=status,
+        # Started books passed the admission queue; pass admitted_at=None for one waiting in line.
+        admitted_at=fields.pop("admitted_at", timezone.now()),
         **fields,
     )
     if status != Book.Status.QUEUED:

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.privacy import account_delete
-from books import generation
+from books.generation import pages as generation
 from books.models import Book, Page
 from books.tests.factories import book_factory
 from exports.models import Export

@@ -16,7 +16,7 @@ import uuid
 import pytest
 import requests
 
-from tests.integration.conftest import Stack, log_in
+from tests.integration.conftest import Stack, log_in, ws_headers
 
 pytestmark = [pytest.mark.integration]
 
@@ -673,6 +673,55 @@ def test_an_expired_share_link_answers_410_with_a_friendly_page(stack, owner_api
     page = anonymous().get(url, timeout=10)
     assert "<html" in page.text.lower() and "<main" in page.text.lower()
     assert anonymous().get(f"{stack.base_url}/s/never-existed-token/", timeout=10).status_code == 404
+
+
+# --- crafted addresses and parameters: each was a 500 with a traceback --------------------------------------
+
+
+def _server_tracebacks(stack: Stack) -> int:
+    return (stack.tmp / "uvicorn.log").read_text(errors="replace").count("Traceback")
+
+
+def test_crafted_addresses_and_parameters_answer_4xx_without_a_traceback(
+    stack, owner, owner_api, hostile_book
+):
+    before = _server_tracebacks(stack)
+    for session, path, expected in (
+        (anonymous(), "/s/%00/", 404),
+        (anonymous(), "/s/%00/pages/1/", 404),
+        (owner, "/books/?q=%00", 200),
+        (owner, "/books/?q=lua%00gato", 200),
+        (owner, "/books/?date_to=9999-12-31", 200),
+        (owner, "/books/?date_from=0001-01-01", 200),
+        (anonymous(), "/accounts/google/login/", 404),
+        (anonymous(), "/accounts/google/login/callback/?code=x&state=y", 404),
+    ):
+        response = session.get(f"{stack.base_url}{path}", allow_redirects=False, timeout=10)
+        assert response.status_code == expected, f"{path}: {response.status_code}"
+    for key in ("%C2%B2", "%00", "%E0%A5%A7"):
+        url = f"{stack.base_url}/api/v1/books/{hostile_book['id']}/share/{key}/"
+        response = owner_api.delete(url, timeout=10)
+        assert response.status_code == 404, f"{key}: {response.status_code}"
+        assert response.json()["error"]["code"] == "not_found"
+    time.sleep(0.5)  # the server writes its log a moment after it answers
+    assert _server_tracebacks(stack) == before
+
+
+def test_a_websocket_to_an_unknown_address_is_refused_without_a_traceback(stack, owner):
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    before = _server_tracebacks(stack)
+    for path in ("/ws/no-such-thing/", "/ws/books/not-a-uuid/progress/"):
+        with pytest.raises(InvalidStatus) as refused:
+            connect(
+                f"{stack.ws_url}{path}", additional_headers=ws_headers(owner, stack), open_timeout=10
+            ).close()
+        status = refused.value.response.status_code
+        SEEN.append(("GET", f"{path} (WebSocket handshake)", status))
+        assert status == 403
+    time.sleep(0.5)
+    assert _server_tracebacks(stack) == before
 
 
 # --- brute force -----------------------------------------------------------------------------------------

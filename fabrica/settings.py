@@ -243,7 +243,24 @@ SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "") or CONSOLE_EMAIL_BACKEND
+# The console backend writes every email, password-reset links and confirmation keys included,
+# to the web log: in production only on purpose.
+ALLOW_CONSOLE_EMAIL = envbool("ALLOW_CONSOLE_EMAIL", False)
+if not DEBUG and EMAIL_BACKEND == CONSOLE_EMAIL_BACKEND and not ALLOW_CONSOLE_EMAIL:
+    raise ImproperlyConfigured(
+        "DEBUG is off: set EMAIL_BACKEND to a backend that sends email (for example "
+        "django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST), or ALLOW_CONSOLE_EMAIL=1 "
+        "to write emails, sign-in links included, to the log."
+    )
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Fábrica de Livros <noreply@localhost>")
 
 # --- Internationalisation -----------------------------------------------------

@@ -81,6 +81,9 @@ def production(services, tmp_path_factory):
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        # No mail server here: emails go to the log, which production allows only when asked.
+        "EMAIL_BACKEND": "",
+        "ALLOW_CONSOLE_EMAIL": "1",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{PROD_DB}",
         "REDIS_URL": f"redis://127.0.0.1:6379/{PROD_REDIS_DB}",

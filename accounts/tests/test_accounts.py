@@ -91,7 +91,7 @@ PRODUCTION = {
 }
 
 
-def _settings_import(env: dict) -> subprocess.CompletedProcess:
+def _settings_import(env: dict, *, show: str = "EMBEDDED") -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -102,7 +102,7 @@ def _settings_import(env: dict) -> subprocess.CompletedProcess:
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from django.conf import settings; print(settings.EMBEDDED)",
+            f"import django; django.setup(); from django.conf import settings; print(settings.{show})",
         ],
         env={**clean, "DJANGO_SETTINGS_MODULE": "fabrica.settings", **env},
         cwd=ROOT,
@@ -132,6 +132,17 @@ def test_with_debug_off_the_site_refuses_to_start_with_emails_going_to_the_log()
     on_purpose = _settings_import({**production, "ALLOW_CONSOLE_EMAIL": "1"})
     assert on_purpose.returncode == 0, on_purpose.stderr
     assert _settings_import({"DEBUG": "1"}).returncode == 0  # development keeps the console
+
+
+def test_production_requires_email_verification_and_development_does_not():
+    # Only mandatory verification lets sign-up hide which emails have accounts (test_enumeration.py).
+    production = {**PRODUCTION, "SECRET_KEY": "x" * 50, "ACCOUNT_EMAIL_VERIFICATION": ""}
+    shown = _settings_import(production, show="ACCOUNT_EMAIL_VERIFICATION")
+    assert shown.stdout.strip() == "mandatory", shown.stderr
+    development = _settings_import(
+        {"DEBUG": "1", "ACCOUNT_EMAIL_VERIFICATION": ""}, show="ACCOUNT_EMAIL_VERIFICATION"
+    )
+    assert development.stdout.strip() == "optional"
 
 
 def test_a_malformed_boolean_setting_is_reported_by_name():

@@ -1,19 +1,13 @@
 """.docx stories: the text of the document's paragraphs, read with bounded memory whatever the
-archive holds. Hostile archives are built here: zero-filled parts that deflate a thousandfold,
-and a document.xml that unpacks to tens of megabytes."""
+archive holds (the hostile archives come from books/tests/hostile_docx.py)."""
 
 from __future__ import annotations
 
-import base64
-import functools
 import io
 import json
-import os
-import struct
 import subprocess
 import sys
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -23,6 +17,7 @@ from django.urls import reverse
 
 from books.models import Book
 from books.story_docx import docx_story_text
+from books.tests.hostile_docx import document_bomb, document_of_words, docx_bytes, docx_parts, media_bomb
 from books.uploads import UploadInvalid
 
 pytestmark = pytest.mark.django_db
@@ -30,112 +25,7 @@ pytestmark = pytest.mark.django_db
 NEW = reverse("books:new")
 CHECK = reverse("books:new_validate")
 MB = 1024 * 1024
-GIB = 1024 * MB
-ZEROS_PER_FLUSH = 16 * MB
-IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 TOO_LARGE = "This .docx file unpacks to far more than a story needs"
-
-
-def _docx_bytes(*paragraphs: str) -> bytes:
-    from docx import Document
-
-    document = Document()
-    for paragraph in paragraphs:
-        document.add_paragraph(paragraph)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def _parts(docx: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-@functools.cache
-def _gib_of_zeros_deflated() -> tuple[bytes, int]:
-    """1 GiB of zeros as raw deflate (about 1 MB) and its CRC, built from one flushed 16 MiB run.
-
-    A full flush leaves no back-reference across the cut, so the same run repeated is a valid
-    stream: this takes a second where deflating a gigabyte would take ten.
-    """
-    zeros = bytes(ZEROS_PER_FLUSH)
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    run = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
-    crc = 0
-    for _ in range(GIB // ZEROS_PER_FLUSH):
-        crc = zlib.crc32(zeros, crc)
-    return run * (GIB // ZEROS_PER_FLUSH) + b"\x03\x00", crc  # then an empty final block
-
-
-def _write_zip(path: Path, parts: list[tuple[str, int, bytes, int, int]]) -> None:
-    """A ZIP of already-packed parts: (name, method, packed data, crc, unpacked size)."""
-    directory = []
-    with path.open("wb") as out:
-        for name, method, data, crc, unpacked in parts:
-            offset, encoded = out.tell(), name.encode()
-            sizes = (crc, len(data), unpacked, len(encoded))
-            out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, method, 0, 0x21, *sizes, 0))
-            out.write(encoded + data)
-            header = struct.pack(
-                "<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, method, 0, 0x21, *sizes, 0, 0, 0, 0, 0, offset
-            )
-            directory.append(header + encoded)
-        start = out.tell()
-        out.write(b"".join(directory))
-        size = out.tell() - start
-        out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(parts), len(parts), size, start, 0))
-
-
-def _media_bomb(path: Path, *, gibibytes: int) -> Path:
-    """A real .docx holding ``gibibytes`` zero-filled pictures of 1 GiB each, deflated."""
-    packed, crc = _gib_of_zeros_deflated()
-    files = _parts(_docx_bytes("A Bia plantou uma semente."))
-    pictures = "".join(
-        f'<Relationship Id="rIdBomb{number}" Target="media/image{number}.png" Type="{IMAGE}"/>'
-        for number in range(1, gibibytes + 1)
-    )
-    rels = "word/_rels/document.xml.rels"
-    files[rels] = files[rels].replace(b"</Relationships>", pictures.encode() + b"</Relationships>")
-    png = b'<Default Extension="png" ContentType="image/png"/>'
-    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(b"</Types>", png + b"</Types>")
-    parts = [(name, zipfile.ZIP_STORED, data, zlib.crc32(data), len(data)) for name, data in files.items()]
-    for number in range(1, gibibytes + 1):
-        parts.append((f"word/media/image{number}.png", zipfile.ZIP_DEFLATED, packed, crc, GIB))
-    _write_zip(path, parts)
-    return path
-
-
-def _document_bomb(path: Path, *, megabytes: int) -> Path:
-    """A .docx whose document.xml is ``megabytes`` of one-letter paragraphs, streamed in deflated."""
-    parts = _parts(_docx_bytes("A Bia plantou uma semente."))
-    head, tail = parts.pop("word/document.xml").split(b"<w:body>")
-    paragraphs = b"<w:p><w:r><w:t>a</w:t></w:r></w:p>" * (MB // 34)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-        with archive.open("word/document.xml", "w") as document:
-            document.write(head + b"<w:body>")
-            for _ in range(megabytes):
-                document.write(paragraphs)
-            document.write(tail)
-    return path
-
-
-def _document_of_words(path: Path, *, megabytes: int) -> Path:
-    """A .docx whose document.xml is ``megabytes`` of paragraphs of words that do not repeat."""
-    parts = _parts(_docx_bytes("A Bia plantou uma semente."))
-    head, tail = parts.pop("word/document.xml").split(b"<w:body>")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-        with archive.open("word/document.xml", "w") as document:
-            document.write(head + b"<w:body>")
-            for _ in range(megabytes * 16):
-                words = base64.b64encode(os.urandom(48 * 1024)).replace(b"+", b" ").replace(b"/", b" ")
-                document.write(b"<w:p><w:r><w:t>" + words + b"</w:t></w:r></w:p>")
-            document.write(tail)
-    return path
 
 
 # The same code the web process runs, in a fresh process, so its peak memory is its own. The
@@ -182,7 +72,7 @@ def _measured(path: Path) -> dict:
 
 
 def test_a_50_mb_docx_of_zero_filled_pictures_is_refused_in_bounded_memory(tmp_path):
-    path = _media_bomb(tmp_path / "bomba.docx", gibibytes=48)  # 48 GiB once unpacked
+    path = media_bomb(tmp_path / "bomba.docx", gibibytes=48)  # 48 GiB once unpacked
     assert 45 * MB < path.stat().st_size <= settings.STORY_UPLOAD_MAX_BYTES
 
     measured = _measured(path)
@@ -192,14 +82,14 @@ def test_a_50_mb_docx_of_zero_filled_pictures_is_refused_in_bounded_memory(tmp_p
 
 
 def test_a_document_xml_of_40_mb_is_refused_in_bounded_memory(tmp_path):
-    measured = _measured(_document_bomb(tmp_path / "bomba.docx", megabytes=40))
+    measured = _measured(document_bomb(tmp_path / "bomba.docx", megabytes=40))
 
     assert measured["growth_mb"] < 100
     assert measured["outcome"].startswith(TOO_LARGE)
 
 
 def test_a_document_xml_of_9_mb_of_words_is_counted_in_bounded_memory(tmp_path):
-    measured = _measured(_document_of_words(tmp_path / "longa.docx", megabytes=9))
+    measured = _measured(document_of_words(tmp_path / "longa.docx", megabytes=9))
 
     assert measured["growth_mb"] < 100
     assert measured["outcome"].startswith("Your story has ")
@@ -226,7 +116,7 @@ def _upload(path: Path) -> SimpleUploadedFile:
 
 
 def test_the_create_form_refuses_a_docx_bomb_next_to_the_file_field(owner_client, tmp_path):
-    bomb = _media_bomb(tmp_path / "bomba.docx", gibibytes=1)
+    bomb = media_bomb(tmp_path / "bomba.docx", gibibytes=1)
 
     response = owner_client.post(NEW, _form(story_file=_upload(bomb)))
 
@@ -237,7 +127,7 @@ def test_the_create_form_refuses_a_docx_bomb_next_to_the_file_field(owner_client
 
 
 def test_the_live_file_check_refuses_a_docx_bomb(owner_client, tmp_path):
-    bomb = _media_bomb(tmp_path / "bomba.docx", gibibytes=1)
+    bomb = media_bomb(tmp_path / "bomba.docx", gibibytes=1)
 
     response = owner_client.post(CHECK, _form(_field="story_file", story_file=_upload(bomb)))
 
@@ -288,7 +178,7 @@ def test_a_docx_with_a_photo_is_read(tmp_path):
 
 
 def test_a_document_with_an_entity_declaration_is_refused_unread():
-    parts = _parts(_docx_bytes("A Bia."))
+    parts = docx_parts(docx_bytes("A Bia."))
     lol = b'<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
     head, rest = parts["word/document.xml"].split(b"?>", 1)
     parts["word/document.xml"] = head + b"?>" + lol + rest.replace(b"A Bia.", b"&b;")
@@ -304,7 +194,7 @@ def test_a_document_with_an_entity_declaration_is_refused_unread():
 def test_a_docx_with_thousands_of_parts_is_refused_before_its_directory_is_loaded():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        for name, data in _parts(_docx_bytes("A Bia.")).items():
+        for name, data in docx_parts(docx_bytes("A Bia.")).items():
             archive.writestr(name, data)
         for number in range(6000):
             archive.writestr(f"word/parts/part{number}.xml", b"")

@@ -16,6 +16,7 @@ import uuid
 import pytest
 import requests
 
+from books.tests.hostile_docx import media_bomb
 from tests.integration.conftest import Stack, log_in, ws_headers
 
 pytestmark = [pytest.mark.integration]
@@ -283,6 +284,23 @@ def test_a_path_in_an_upload_name_is_only_a_name(stack, owner, name):
     for path in media.rglob("*"):
         assert path.resolve().is_relative_to(media.resolve())
     assert not (stack.tmp / "etc").exists()
+
+
+def test_a_docx_bomb_is_refused_by_the_form_and_the_live_check(stack, owner, tmp_path):
+    bomb = media_bomb(tmp_path / "bomba.docx", gibibytes=4)  # 4 MB that unpack to 4 GiB
+    upload = {"story_file": ("historia.docx", bomb.read_bytes(), "application/vnd.openxmlformats")}
+    response = _new_book_form(stack, owner, files=upload, narrative_source="uploaded")
+    assert response.status_code == 400
+    assert "field-error" in response.text
+    check = _form_post(
+        owner,
+        f"{stack.base_url}/books/new/check/",
+        {"_field": "story_file"},
+        files=upload,
+        allow_redirects=False,
+    )
+    assert check.status_code == 200 and 'id="story-file-feedback"' in check.text
+    assert 'id="id_story_file_error"' in check.text and ".docx" in check.text
 
 
 def test_a_docx_named_with_a_path_is_refused_cleanly(stack, owner):

@@ -29,8 +29,9 @@ DOCX_UNPACKED_MAX_BYTES = 200 * 1024 * 1024
 DOCX_MAX_RATIO = 100  # the whole archive: unpacked bytes per packed byte
 DOCX_PART_MAX_RATIO = 200  # one part, once it is big enough for its ratio to mean something
 DOCX_PART_RATIO_FLOOR = 1024 * 1024
+# zipfile loads the whole directory, an object per entry: a real .docx's is a few kilobytes.
 DOCX_MAX_ENTRIES = 5000
-DOCX_DIRECTORY_MAX_BYTES = 4 * 1024 * 1024
+DOCX_DIRECTORY_MAX_BYTES = 1024 * 1024
 _READ_BYTES = 64 * 1024
 _END_RECORD = struct.Struct("<4s4H2LH")
 _END_SIGNATURE = b"PK\x05\x06"

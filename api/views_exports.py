@@ -23,13 +23,10 @@ from api.serializers import (
 )
 from api.views_books import PassthroughRenderer, book_for
 from audit.services import AuditAction, audit_record
-from books.sharing import share_link_create, share_link_revoke, share_links_for
+from books.sharing import share_link_create, share_link_of_book, share_link_revoke, share_links_for
 from exports.models import Export
 from exports.services import export_request
 from exports.views import export_download_response
-
-# Larger numbers do not fit the database's integers; such a key can only be a (wrong) token.
-MAX_ID_DIGITS = 18
 
 
 def _export_data(request, export: Export) -> dict:
@@ -134,9 +131,7 @@ class BookShareRevoke(APIView):
         responses={204: None, **error_responses(404)},
     )
     def delete(self, request, book_id, key):
-        links = book_for(request, book_id).share_links
-        by_id = key.isdigit() and len(key) <= MAX_ID_DIGITS
-        link = links.filter(id=int(key)).first() if by_id else links.filter(token=key).first()
+        link = share_link_of_book(book=book_for(request, book_id), key=key)
         if link is None:
             raise Http404
         share_link_revoke(link=link)

@@ -76,6 +76,7 @@ def configure(args: argparse.Namespace, *, media_root: str) -> None:
     os.environ["DATABASE_URL"] = f"postgres://{args.user}@{args.host}:{args.port}/{args.db}"
     os.environ["DEBUG"] = "0"
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(40)
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"  # nothing is mailed
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["REDIS_URL"] = ""
     os.environ["MEDIA_ROOT"] = media_root

@@ -108,6 +108,8 @@ def stack_env(
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(48),
+        # No mail server on the bench: emails go to the log, which production allows only when asked.
+        "ALLOW_CONSOLE_EMAIL": "1",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db_name}",
         "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",

@@ -7,6 +7,10 @@ class BookInvalid(ApplicationError):
     code = "invalid"
 
 
+class UploadInvalid(BookInvalid):
+    """The uploaded story cannot be used; the message says why, in the parent's words."""
+
+
 class QuotaExceeded(ApplicationError):
     code = "quota_exceeded"
     status_code = 429

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -24,6 +25,8 @@ SORTS = {
 DEFAULT_SORT = "newest"
 SEARCH_MAX_CHARS = 100
 SEARCH_MAX_WORDS = 6
+# Never part of a search; PostgreSQL refuses a NUL byte in a query with an error.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,12 @@ def library_query(params: Mapping[str, str], *, style_slugs: Iterable[str] = ())
     if sort not in SORTS:
         problems.append(_("We can't sort by “%(sort)s”, so the newest books come first.") % {"sort": sort})
         sort = DEFAULT_SORT
-    q = " ".join(params.get("q", "").split())[:SEARCH_MAX_CHARS]
+    q = _search_text(params.get("q", ""))[:SEARCH_MAX_CHARS]
     return LibraryQuery(q, style, status, date_from, date_to, sort, problems)
+
+
+def _search_text(q: str) -> str:
+    return " ".join(_CONTROL.sub(" ", q).split())
 
 
 def _date_param(params: Mapping[str, str], key: str, label: str, problems: list[str]) -> date | None:
@@ -118,15 +125,16 @@ def book_list_for(
     ``library_query`` is where the parent is told about them.
     """
     books = Book.objects.visible_to(user).select_related("style")
-    for word in q.split()[:SEARCH_MAX_WORDS]:
+    for word in _search_text(q).split()[:SEARCH_MAX_WORDS]:
         books = books.filter(Q(title__icontains=word) | Q(theme__icontains=word))
     if style:
         books = books.filter(style__slug=style)
     if status in Book.Status.values:
         books = books.filter(status=status)
-    if isinstance(date_from, date):
+    # The calendar's first and last days bound nothing (and the day after the last does not exist).
+    if isinstance(date_from, date) and date_from > date.min:
         books = books.filter(created_at__gte=_start_of(date_from))
-    if isinstance(date_to, date):
+    if isinstance(date_to, date) and date_to < date.max:
         books = books.filter(created_at__lt=_start_of(date_to + timedelta(days=1)))
     return _sorted(books, sort)
 

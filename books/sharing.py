@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.db.models import F
@@ -22,6 +23,11 @@ EXPIRY_DAYS = {
 # Plenty for family and a class; more is more likely a mistake than a need.
 MAX_ACTIVE_LINKS = 20
 SHARE_LINKS_SHOWN = 30
+# What secrets.token_urlsafe makes. Anything else cannot be a token, and must not reach the
+# database: PostgreSQL refuses a NUL byte in a query with an error, not with "no such row".
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# Larger numbers do not fit the database's integers; such a key can only be a (wrong) token.
+_MAX_ID_DIGITS = 18
 
 
 class ShareGone(ApplicationError):
@@ -60,6 +66,8 @@ def share_link_revoke(*, link: ShareLink) -> ShareLink:
 
 def share_link_open(*, token: str) -> ShareLink:
     """The link and its book, if it still opens; ShareGone if it ended, DoesNotExist if it never was."""
+    if not _TOKEN.fullmatch(token):
+        raise ShareLink.DoesNotExist
     link = ShareLink.objects.select_related("book__style", "book__owner").get(token=token)
     if link.state == ShareLink.State.REVOKED:
         raise ShareGone(_("The person who shared this book has stopped sharing it."))
@@ -71,6 +79,15 @@ def share_link_open(*, token: str) -> ShareLink:
         # Checked here, not by revoking: staff can enable the account again and its links work again.
         raise ShareGone(_("This book is not available right now."))
     return link
+
+
+def share_link_of_book(*, book: Book, key: str) -> ShareLink | None:
+    """One of the book's links named by its id or its token (the API accepts either)."""
+    if key.isascii() and key.isdigit() and len(key) <= _MAX_ID_DIGITS:  # "²".isdigit() is true too
+        return book.share_links.filter(id=int(key)).first()
+    if _TOKEN.fullmatch(key):
+        return book.share_links.filter(token=key).first()
+    return None
 
 
 def share_link_count_view(*, link: ShareLink) -> None:

@@ -2,14 +2,14 @@
 
 A file larger than the limit is refused while the request is read: by its Content-Length
 before anything is parsed, and by an upload handler that stops as soon as the file passes
-the limit. A file under the limit is read in chunks; only a story short enough is kept.
+the limit. A file under the limit is read in chunks; only a story short enough is kept. A .docx
+is a ZIP that can promise gigabytes: ``books.story_docx`` unpacks only its text, with caps.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-import zipfile
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
@@ -19,16 +19,15 @@ from django.utils.translation import gettext as _
 
 from ai.prompts import PAGE_BREAK
 from ai.providers.offline.splitting import EMPTY_PAGE, split_story
-from books.errors import BookInvalid
+from books.errors import UploadInvalid
 from books.models import Book
 from books.services import _validate_book
+from books.story_docx import docx_story_text
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 DOCX_SUFFIX = ".docx"
 # Room for the form's other fields and the multipart framing around the file.
 FORM_OVERHEAD_BYTES = 1024 * 1024
-# The story inside a .docx, uncompressed: far more than any 10,000-character story needs.
-DOCX_XML_MAX_BYTES = 50 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MARKDOWN = (
     (re.compile(r"^ {0,3}#{1,6}[ \t]*", re.M), ""),  # headings
@@ -40,10 +39,6 @@ _MARKDOWN = (
     (re.compile(r"(?<!\w)([*_])(\S(?:.*?\S)?)\1(?!\w)"), r"\2"),  # italics
     (re.compile(r"`([^`]*)`"), r"\1"),  # code
 )
-
-
-class UploadInvalid(BookInvalid):
-    """The uploaded story cannot be used; the message says why, in the parent's words."""
 
 
 # --- limits while the request is read ---------------------------------------------------------
@@ -109,8 +104,7 @@ def story_from_upload(*, upload) -> str:
     if upload.size > upload_limit():
         raise UploadInvalid(upload_too_large_message(upload.size))
     if name.endswith(DOCX_SUFFIX):
-        text = _docx_text(upload)
-        count = len(text)
+        text, count = docx_story_text(file=upload)
     elif name.endswith(TEXT_SUFFIXES):
         text, count = _plain_text(upload)
         if name.endswith((".md", ".markdown")) and count <= settings.STORY_MAX_CHARS:
@@ -176,29 +170,6 @@ def _decoded(upload, encoding: str) -> tuple[str, int]:
         return "", count  # far too long to be a story: only its length matters
     text = "".join(kept).replace("\r\n", "\n").replace("\r", "\n")
     return text, len(text)
-
-
-def _docx_text(upload) -> str:
-    from docx import Document
-
-    try:
-        upload.seek(0)
-        with zipfile.ZipFile(upload) as archive:
-            if archive.getinfo("word/document.xml").file_size > DOCX_XML_MAX_BYTES:
-                raise UploadInvalid(upload_too_large_message())
-        upload.seek(0)
-        document = Document(upload)
-    except UploadInvalid:
-        raise
-    except Exception as exc:  # an untrusted file: whatever fails to parse, it cannot be read
-        raise UploadInvalid(
-            _(
-                "We could not read this .docx file. Open it in your word processor and save it "
-                "again as .docx, or paste your story."
-            )
-        ) from exc
-    paragraphs = (" ".join(paragraph.text.split()) for paragraph in document.paragraphs)
-    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
 
 
 def markdown_to_text(text: str) -> str:

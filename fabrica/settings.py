@@ -245,7 +245,13 @@ LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Mandatory in production: only then can sign-up answer the same whether or not the email already
+# has an account (allauth's enumeration prevention; the owner gets an email instead). Optional in
+# development, so a newcomer signs up in one step.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION") or (
+    "optional" if DEBUG else "mandatory"
+)
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
@@ -276,7 +282,24 @@ SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "") or CONSOLE_EMAIL_BACKEND
+# The console backend writes every email, password-reset links and confirmation keys included,
+# to the web log: in production only on purpose.
+ALLOW_CONSOLE_EMAIL = envbool("ALLOW_CONSOLE_EMAIL", False)
+if not DEBUG and EMAIL_BACKEND == CONSOLE_EMAIL_BACKEND and not ALLOW_CONSOLE_EMAIL:
+    raise ImproperlyConfigured(
+        "DEBUG is off: set EMAIL_BACKEND to a backend that sends email (for example "
+        "django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST), or ALLOW_CONSOLE_EMAIL=1 "
+        "to write emails, sign-in links included, to the log."
+    )
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Fábrica de Livros <noreply@localhost>")
 
 # --- Internationalisation -----------------------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("gamification.urls")),
     path("s/", include("books.urls_share")),
     path("api/", include("api.urls_root")),
+    path("accounts/google/", include("accounts.urls_google")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -84,15 +84,25 @@ def test_the_landing_page_invites_visitors_and_home_greets_users(client, owner):
     assert "Hello, owner!" in client.get("/").content.decode()
 
 
-def _settings_import(env: dict) -> subprocess.CompletedProcess:
+PRODUCTION = {
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "example.com",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+}
+
+
+def _settings_import(env: dict, *, show: str = "EMBEDDED") -> subprocess.CompletedProcess:
     clean = {
-        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "REDIS_URL", "DATABASE_URL")
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in ("SECRET_KEY", "DEBUG", "REDIS_URL", "DATABASE_URL", "EMAIL_BACKEND", "ALLOW_CONSOLE_EMAIL")
     }
     return subprocess.run(
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from django.conf import settings; print(settings.EMBEDDED)",
+            f"import django; django.setup(); from django.conf import settings; print(settings.{show})",
         ],
         env={**clean, "DJANGO_SETTINGS_MODULE": "fabrica.settings", **env},
         cwd=ROOT,
@@ -102,11 +112,37 @@ def _settings_import(env: dict) -> subprocess.CompletedProcess:
 
 
 def test_with_debug_off_the_site_refuses_to_start_without_a_real_secret_key():
-    result = _settings_import({"DEBUG": "0", "ALLOWED_HOSTS": "example.com"})
+    result = _settings_import(PRODUCTION)
     assert result.returncode != 0
     assert "set SECRET_KEY" in result.stderr
-    ok = _settings_import({"DEBUG": "0", "ALLOWED_HOSTS": "example.com", "SECRET_KEY": "x" * 50})
+    ok = _settings_import({**PRODUCTION, "SECRET_KEY": "x" * 50})
     assert ok.returncode == 0, ok.stderr
+
+
+def test_with_debug_off_the_site_refuses_to_start_with_emails_going_to_the_log():
+    production = {**PRODUCTION, "SECRET_KEY": "x" * 50, "EMAIL_BACKEND": ""}
+    for refused in (
+        _settings_import(production),
+        _settings_import({**production, "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}),
+    ):
+        assert refused.returncode != 0
+        assert "set EMAIL_BACKEND to a backend that sends email" in refused.stderr
+    smtp = _settings_import({**production, "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"})
+    assert smtp.returncode == 0, smtp.stderr
+    on_purpose = _settings_import({**production, "ALLOW_CONSOLE_EMAIL": "1"})
+    assert on_purpose.returncode == 0, on_purpose.stderr
+    assert _settings_import({"DEBUG": "1"}).returncode == 0  # development keeps the console
+
+
+def test_production_requires_email_verification_and_development_does_not():
+    # Only mandatory verification lets sign-up hide which emails have accounts (test_enumeration.py).
+    production = {**PRODUCTION, "SECRET_KEY": "x" * 50, "ACCOUNT_EMAIL_VERIFICATION": ""}
+    shown = _settings_import(production, show="ACCOUNT_EMAIL_VERIFICATION")
+    assert shown.stdout.strip() == "mandatory", shown.stderr
+    development = _settings_import(
+        {"DEBUG": "1", "ACCOUNT_EMAIL_VERIFICATION": ""}, show="ACCOUNT_EMAIL_VERIFICATION"
+    )
+    assert development.stdout.strip() == "optional"
 
 
 def test_a_malformed_boolean_setting_is_reported_by_name():

@@ -141,7 +141,7 @@ def test_with_the_requirement_off_staff_open_the_admin_without_a_code(staff_clie
 @pytest.mark.parametrize(("debug", "required"), [("1", "False"), ("0", "True")])
 def test_the_requirement_follows_debug(debug, required):
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "STAFF_REQUIRE_MFA")}
-    env.update(DEBUG=debug, SECRET_KEY="s" * 50, ALLOWED_HOSTS="example.com")
+    env.update(DEBUG=debug, SECRET_KEY="s" * 50, ALLOWED_HOSTS="example.com", ALLOW_CONSOLE_EMAIL="1")
     code = (
         "import django; django.setup(); from django.conf import settings; print(settings.STAFF_REQUIRE_MFA)"
     )

@@ -20,6 +20,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "livros.example.com",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "DATABASE_URL": "sqlite:///:memory:",
     "REDIS_URL": "redis://127.0.0.1:1/0",
     "SECURE_SSL_REDIRECT": "1",

@@ -16,7 +16,8 @@ import uuid
 import pytest
 import requests
 
-from tests.integration.conftest import Stack, log_in
+from books.tests.hostile_docx import media_bomb
+from tests.integration.conftest import Stack, log_in, ws_headers
 
 pytestmark = [pytest.mark.integration]
 
@@ -283,6 +284,23 @@ def test_a_path_in_an_upload_name_is_only_a_name(stack, owner, name):
     for path in media.rglob("*"):
         assert path.resolve().is_relative_to(media.resolve())
     assert not (stack.tmp / "etc").exists()
+
+
+def test_a_docx_bomb_is_refused_by_the_form_and_the_live_check(stack, owner, tmp_path):
+    bomb = media_bomb(tmp_path / "bomba.docx", gibibytes=4)  # 4 MB that unpack to 4 GiB
+    upload = {"story_file": ("historia.docx", bomb.read_bytes(), "application/vnd.openxmlformats")}
+    response = _new_book_form(stack, owner, files=upload, narrative_source="uploaded")
+    assert response.status_code == 400
+    assert "field-error" in response.text
+    check = _form_post(
+        owner,
+        f"{stack.base_url}/books/new/check/",
+        {"_field": "story_file"},
+        files=upload,
+        allow_redirects=False,
+    )
+    assert check.status_code == 200 and 'id="story-file-feedback"' in check.text
+    assert 'id="id_story_file_error"' in check.text and ".docx" in check.text
 
 
 def test_a_docx_named_with_a_path_is_refused_cleanly(stack, owner):
@@ -694,6 +712,55 @@ def test_a_book_restored_from_the_trash_keeps_its_old_share_links_stopped(stack,
     assert owner_api.post(f"{book_url}restore/", timeout=10).status_code == 200
     assert owner_api.get(book_url, timeout=10).status_code == 200
     assert anonymous().get(share_url, timeout=10).status_code == 410
+
+
+# --- crafted addresses and parameters: each was a 500 with a traceback --------------------------------------
+
+
+def _server_tracebacks(stack: Stack) -> int:
+    return (stack.tmp / "uvicorn.log").read_text(errors="replace").count("Traceback")
+
+
+def test_crafted_addresses_and_parameters_answer_4xx_without_a_traceback(
+    stack, owner, owner_api, hostile_book
+):
+    before = _server_tracebacks(stack)
+    for session, path, expected in (
+        (anonymous(), "/s/%00/", 404),
+        (anonymous(), "/s/%00/pages/1/", 404),
+        (owner, "/books/?q=%00", 200),
+        (owner, "/books/?q=lua%00gato", 200),
+        (owner, "/books/?date_to=9999-12-31", 200),
+        (owner, "/books/?date_from=0001-01-01", 200),
+        (anonymous(), "/accounts/google/login/", 404),
+        (anonymous(), "/accounts/google/login/callback/?code=x&state=y", 404),
+    ):
+        response = session.get(f"{stack.base_url}{path}", allow_redirects=False, timeout=10)
+        assert response.status_code == expected, f"{path}: {response.status_code}"
+    for key in ("%C2%B2", "%00", "%E0%A5%A7"):
+        url = f"{stack.base_url}/api/v1/books/{hostile_book['id']}/share/{key}/"
+        response = owner_api.delete(url, timeout=10)
+        assert response.status_code == 404, f"{key}: {response.status_code}"
+        assert response.json()["error"]["code"] == "not_found"
+    time.sleep(0.5)  # the server writes its log a moment after it answers
+    assert _server_tracebacks(stack) == before
+
+
+def test_a_websocket_to_an_unknown_address_is_refused_without_a_traceback(stack, owner):
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    before = _server_tracebacks(stack)
+    for path in ("/ws/no-such-thing/", "/ws/books/not-a-uuid/progress/"):
+        with pytest.raises(InvalidStatus) as refused:
+            connect(
+                f"{stack.ws_url}{path}", additional_headers=ws_headers(owner, stack), open_timeout=10
+            ).close()
+        status = refused.value.response.status_code
+        SEEN.append(("GET", f"{path} (WebSocket handshake)", status))
+        assert status == 403
+    time.sleep(0.5)
+    assert _server_tracebacks(stack) == before
 
 
 # --- brute force -----------------------------------------------------------------------------------------

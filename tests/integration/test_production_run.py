@@ -81,6 +81,9 @@ def production(services, tmp_path_factory):
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        # No mail server here: emails go to the log, which production allows only when asked.
+        "EMAIL_BACKEND": "",
+        "ALLOW_CONSOLE_EMAIL": "1",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{PROD_DB}",
         "REDIS_URL": f"redis://127.0.0.1:6379/{PROD_REDIS_DB}",
@@ -205,6 +208,29 @@ def _worker_lines(log: Path) -> list[dict]:
             except json.JSONDecodeError:
                 continue
     return lines
+
+
+def _sign_up(stack: Stack, email: str) -> requests.Response:
+    visitor = requests.Session()
+    url = f"{stack.base_url}/accounts/signup/"
+    visitor.get(url, timeout=10)
+    form = {"email": email, "password1": "lapis-de-cor-42", "password2": "lapis-de-cor-42"}
+    form["csrfmiddlewaretoken"] = visitor.cookies["csrftoken"]
+    return visitor.post(url, data=form, headers={"Referer": url}, allow_redirects=False, timeout=30)
+
+
+# Before the test below: it stops the stack.
+def test_signing_up_in_production_does_not_tell_which_emails_have_accounts(production):
+    stack, _honcho, log = production
+    new = _sign_up(stack, f"nova-{uuid.uuid4().hex[:8]}@example.com")
+    known = _sign_up(stack, DEMO_EMAIL)
+
+    assert new.status_code == known.status_code == 302
+    assert new.headers["Location"] == known.headers["Location"] == "/accounts/confirm-email/"
+    deadline = time.monotonic() + 10
+    while f"To: {DEMO_EMAIL}" not in log.read_text(errors="replace"):  # the console backend, on purpose
+        assert time.monotonic() < deadline, f"no email to the account's owner:\n{_tail(log)}"
+        time.sleep(0.5)
 
 
 def test_the_procfile_runs_the_site_in_production_mode_and_stops_cleanly(production):

@@ -325,6 +325,8 @@ STORY_MAX_CHARS = 10_000
 STORY_UPLOAD_MAX_BYTES = envint("STORY_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 # A whole book must be drawn within this many seconds, retries included.
 BOOK_GENERATION_DEADLINE = envint("BOOK_GENERATION_DEADLINE", 300)
+# "Try again" on one failed book, per day: each retry costs provider calls even when it is refunded.
+BOOK_RETRIES_PER_DAY = envint("BOOK_RETRIES_PER_DAY", 3)
 # Pictures are 4:5 portrait: 300 DPI at 8 x 10 in, so they print at >= 300 DPI on A4 and Letter.
 PAGE_IMAGE_WIDTH = envint("PAGE_IMAGE_WIDTH", 2400)
 PAGE_IMAGE_HEIGHT = envint("PAGE_IMAGE_HEIGHT", 3000)

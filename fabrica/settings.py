@@ -381,6 +381,10 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    # A caller's address is REMOTE_ADDR: uvicorn already put the client's there when, and only
+    # when, the request came through a proxy listed in FORWARDED_ALLOW_IPS. DRF's default (None)
+    # would read X-Forwarded-For itself, from anyone.
+    "NUM_PROXIES": 0,
 }
 # A JSON body larger than this is refused with 413 before it is parsed.
 API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 256 * 1024)

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "webhooks",
     "analytics",
     "allauth.mfa",
+    "allauth.usersessions",
     "csp",
 ]
 
@@ -114,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
 ]
 
 ROOT_URLCONF = "fabrica.urls"
@@ -216,6 +218,10 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optio
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Each sign-in is recorded (allauth.usersessions) so a parent sees and ends their sessions at
+# /accounts/sessions/. Tracking activity writes the last-seen time and address on every request:
+# off unless asked for.
+USERSESSIONS_TRACK_ACTIVITY = envbool("USERSESSIONS_TRACK_ACTIVITY", False)
 # allauth's login limits, counted in the cache (Redis in production, so every web process
 # shares them): after 5 wrong passwords for one address within 5 minutes the 6th attempt,
 # right or wrong, is refused with "Too many failed login attempts"; 10 failures a minute

@@ -103,10 +103,8 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 class SignOutEverywherePasswordChangeView(PasswordChangeView):
     """allauth's password change, which also signs out everywhere else when the box stays ticked."""
 
-    form_class = PasswordChangeForm
-
     def get_form_class(self):
-        return PasswordChangeForm
+        return PasswordChangeForm  # allauth's would read ACCOUNT_FORMS
 
     def form_valid(self, form) -> HttpResponse:
         form.save()

@@ -14,6 +14,7 @@ from allauth.core import context
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.helpers import complete_social_login
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.middleware import SessionMiddleware
@@ -30,9 +31,10 @@ NEW_PASSWORD = "another-long-passphrase-9"
 
 
 def _signed_in(email: str, password: str = PASSWORD, *, browser: str = "Firefox") -> Client:
-    client = Client(HTTP_USER_AGENT=f"Mozilla/5.0 {browser}")
+    client = Client(HTTP_USER_AGENT=f"Mozilla/5.0 {browser}", HTTP_ACCEPT_LANGUAGE="en")
     response = client.post(reverse("account_login"), {"login": email, "password": password})
     assert response.status_code == 302, response.content[:500]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the owner reads Portuguese; these asserts, English
     return client
 
 

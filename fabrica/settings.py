@@ -227,6 +227,9 @@ USERSESSIONS_TRACK_ACTIVITY = envbool("USERSESSIONS_TRACK_ACTIVITY", False)
 # right or wrong, is refused with "Too many failed login attempts"; 10 failures a minute
 # from one IP likewise. Over the "login" limit the page answers 429. The load test raises
 # ACCOUNT_LOGIN_RATE because all its users come from 127.0.0.1.
+# allauth takes the client's address from REMOTE_ADDR, never from X-Forwarded-For: uvicorn has
+# already put the client's address there when the request came through a trusted proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
 ACCOUNT_RATE_LIMITS = {
     "login": os.environ.get("ACCOUNT_LOGIN_RATE", "30/m/ip"),
     "login_failed": os.environ.get("ACCOUNT_LOGIN_FAILED_RATE", "10/m/ip,5/300s/key"),

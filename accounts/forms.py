@@ -1,3 +1,4 @@
+from allauth.account.forms import ChangePasswordForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -70,3 +71,16 @@ class AccountDeleteForm(forms.Form):
                 _("That is not the email address of this account."), code="wrong_email"
             )
         return email
+
+
+class PasswordChangeForm(ChangePasswordForm):
+    """allauth's form with the choice to sign out everywhere else (on unless the parent unticks it)."""
+
+    sign_out_everywhere = forms.BooleanField(
+        label=_("Sign out everywhere else"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Ends your other sessions and revokes your API tokens: scripts using them will need a new one."
+        ),
+    )

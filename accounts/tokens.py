@@ -35,6 +35,12 @@ def api_token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(id=token.id, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every active token of ``user``; returns how many there were."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 def api_token_lookup(raw_key: str) -> ApiToken | None:
     """The active token of an active user with this key, or None; marks it used."""
     if not raw_key.startswith(KEY_PREFIX):

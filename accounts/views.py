@@ -1,3 +1,5 @@
+from allauth.account.internal.flows.password_change import finalize_password_change
+from allauth.account.views import PasswordChangeView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -5,10 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.forms import ApiTokenForm, PreferencesForm
+from accounts.forms import ApiTokenForm, PasswordChangeForm, PreferencesForm
 from accounts.models import ApiToken
+from accounts.sessions import user_sign_out_everywhere
 from accounts.tokens import api_token_create, api_token_revoke
 from audit.services import AuditAction, audit_record
 from books.models import Book, Style
@@ -94,3 +98,31 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         return _render_tokens(request)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("accounts:profile")
+
+
+class SignOutEverywherePasswordChangeView(PasswordChangeView):
+    """allauth's password change, which also signs out everywhere else when the box stays ticked."""
+
+    def get_form_class(self):
+        return PasswordChangeForm  # allauth's would read ACCOUNT_FORMS
+
+    def form_valid(self, form) -> HttpResponse:
+        form.save()
+        if form.cleaned_data["sign_out_everywhere"]:
+            revoked = user_sign_out_everywhere(request=self.request, user=form.user)
+            messages.info(self.request, _signed_out_message(revoked))
+        finalize_password_change(self.request, form.user)  # keeps this session signed in
+        return super(PasswordChangeView, self).form_valid(form)
+
+
+def _signed_out_message(revoked: int) -> str:
+    if not revoked:
+        return _("You were signed out everywhere else.")
+    return ngettext(
+        "You were signed out everywhere else and %(count)s API token was revoked.",
+        "You were signed out everywhere else and %(count)s API tokens were revoked.",
+        revoked,
+    ) % {"count": revoked}
+
+
+password_change = SignOutEverywherePasswordChangeView.as_view()  # login_required: allauth's dispatch

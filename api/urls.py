@@ -9,6 +9,7 @@ urlpatterns = [
     path("books/", views_books.BookList.as_view(), name="book-list"),
     path("books/<uuid:book_id>/", views_books.BookDetail.as_view(), name="book-detail"),
     path("books/<uuid:book_id>/restore/", views_books.BookRestore.as_view(), name="book-restore"),
+    path("books/<uuid:book_id>/retry/", views_books.BookRetry.as_view(), name="book-retry"),
     path(
         "books/<uuid:book_id>/pages/<int:number>/regenerate/",
         views_books.PageRegenerate.as_view(),

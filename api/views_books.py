@@ -30,7 +30,7 @@ from books.editing import book_rename, page_regenerate, page_update_text, pages_
 from books.errors import BookInvalid
 from books.models import Book, Page, Style
 from books.selectors import DEFAULT_SORT, SORTS, book_list_for, trash_for
-from books.services import book_create, book_update_characters
+from books.services import book_create, book_retry, book_update_characters
 from books.submissions import (
     submission_claim,
     submission_complete,
@@ -238,6 +238,25 @@ class BookRestore(APIView):
         book = book_restore(book=get_object_or_404(trash_for(request.user), id=book_id))
         audit_record(AuditAction.BOOK_RESTORED, request=request, target=book)
         return Response(_detail(request, book))
+
+
+class BookRetry(APIView):
+    @extend_schema(
+        summary="Try a failed book again",
+        description=(
+            "Draws what is missing; costs one generation request of the daily quota (given back if it "
+            "fails again). At most `BOOK_RETRIES_PER_DAY` times a day for one book: then 429, "
+            "`details.limit = book_retries`, with `resets_at` and `Retry-After`."
+        ),
+        request=None,
+        responses={202: BookDetailSerializer, **error_responses(404, 409)},
+    )
+    def post(self, request, book_id):
+        book = book_retry(book=book_for(request, book_id), user=request.user)
+        location = request.build_absolute_uri(reverse("api:book-detail", args=[book.id]))
+        return Response(
+            _detail(request, book), status=status.HTTP_202_ACCEPTED, headers={"Location": location}
+        )
 
 
 class PageRegenerate(APIView):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -64,3 +65,28 @@ def quota_check(*, user, new_book: bool) -> QuotaUsage:
             details={"limit": "concurrent_books"},
         )
     return usage
+
+
+def retry_check(*, book: Book) -> None:
+    """Raise QuotaExceeded when the book was tried again ``BOOK_RETRIES_PER_DAY`` times today.
+
+    Each retry of a failed book is refunded, so the daily quota never stops a book that always
+    fails; its provider calls are still paid for, hence a cap of its own.
+    """
+    start = _start_of_day(timezone.now())
+    jobs = GenerationJob.objects.filter(book=book, kind=GenerationJob.Kind.BOOK)
+    first_job = jobs.order_by("id").values_list("id", flat=True).first()
+    retries_today = jobs.filter(created_at__gte=start).exclude(id=first_job).count()
+    limit = settings.BOOK_RETRIES_PER_DAY
+    if retries_today < limit:
+        return
+    resets_at = start + timedelta(days=1)
+    resets = date_format(timezone.localtime(resets_at), "DATETIME_FORMAT")
+    raise QuotaExceeded(
+        _(
+            "This book has been tried again %(limit)s times today, the most allowed for one book. "
+            "You can try again after %(resets)s."
+        )
+        % {"limit": limit, "resets": resets},
+        details={"limit": "book_retries", "resets_at": resets_at.isoformat()},
+    )

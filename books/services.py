@@ -13,7 +13,7 @@ from books.admission import books_admit_on_commit
 from books.errors import BookInvalid, InvalidTransition
 from books.generation import states
 from books.models import Book, GenerationJob, Page, Style
-from books.quotas import quota_check
+from books.quotas import quota_check, retry_check
 from fabrica import metrics
 
 LANGUAGES = ("pt-BR", "en", "es")
@@ -136,15 +136,19 @@ def book_create(
 
 
 @transaction.atomic
-def book_retry(*, book: Book, user) -> Book:
+def book_retry(*, book: Book, user, capped: bool = True) -> Book:
     """Start a failed book again; pages already drawn are kept, the story too when it was written.
 
-    A retry is a new generation request: it passes the same quota checks as a new book.
+    A retry is a new generation request: it passes the same quota checks as a new book, and at
+    most ``BOOK_RETRIES_PER_DAY`` a day for one book (``capped=False``: staff retrying from the
+    admin, who decide the cost themselves).
     """
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     book = Book.objects.select_for_update().get(pk=book.pk)
     if book.status != Book.Status.FAILED:
         raise InvalidTransition(_("Only a book that failed can be tried again."))
+    if capped:
+        retry_check(book=book)
     quota_check(user=user, new_book=True)
     states.page_move(
         book.pages.exclude(status=Page.Status.DONE), to=Page.Status.PENDING, error_message="", attempts=0

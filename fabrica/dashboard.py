@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
+from ai.models import AICall
 from ai.stats import provider_stats
 from analytics.models import Event
 from analytics.services import analytics_daily_since
-from books.models import Book
+from books.models import Book, GenerationJob
 from exports.models import Export
 from fabrica import workload
 
@@ -109,6 +110,26 @@ def _analytics(today: date) -> list[dict]:
     return rows
 
 
+def _refunded_failures(since: datetime) -> dict:
+    """Provider calls made for requests that failed and were given back to the family.
+
+    The family pays nothing for them, the site pays the providers: a book that keeps failing shows
+    here even though it uses no quota. (The provider table's cost includes these calls too.)
+    """
+    during_refunded_job = GenerationJob.objects.filter(
+        Q(finished_at__isnull=True) | Q(finished_at__gte=OuterRef("created_at")),
+        book=OuterRef("book"),
+        quota_refunded=True,
+        created_at__lte=OuterRef("created_at"),
+    )
+    totals = (
+        AICall.objects.filter(created_at__gte=since, book__isnull=False)
+        .filter(Exists(during_refunded_job))
+        .aggregate(calls=Count("id"), cost_usd=Sum("cost_usd"))
+    )
+    return {"calls": totals["calls"], "cost_usd": totals["cost_usd"] or 0}
+
+
 def dashboard() -> dict:
     books = _chart(Book.objects.all(), "created_at", part=Q(status=Book.Status.FAILED))
     failed = sum(bar.part for bar in books.bars)
@@ -126,6 +147,7 @@ def dashboard() -> dict:
             {"stats": stats, "error_percent": 100 * stats.error_rate}
             for stats in provider_stats(since=timezone.now() - timedelta(days=1))
         ],
+        "refunded_failures": _refunded_failures(timezone.now() - timedelta(days=1)),
         "users": _chart(get_user_model().objects.all(), "date_joined"),
         "exports": _chart(Export.objects.all(), "created_at", part=Q(status=Export.Status.FAILED)),
         "analytics": _analytics(timezone.localdate()),

@@ -4,6 +4,7 @@ request id every log line of the request carries, and the Content Security Polic
 from __future__ import annotations
 
 import time
+from http import HTTPStatus
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
@@ -38,12 +39,33 @@ class RequestMetricsMiddleware:
         return response
 
 
+# Every label comes from a fixed set: anything a client can choose freely (a method named M123, a
+# made-up path) would otherwise add a new series, 13 lines of /metrics each, until memory runs out.
+KNOWN_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+KNOWN_STATUSES = frozenset(str(status.value) for status in HTTPStatus)
+
+
 def _observe(request, response, seconds: float) -> None:
-    # The view's name, not the path: one series per route, however many books there are.
+    REQUEST_SECONDS.labels(
+        method=_method_label(request.method),
+        view=_view_label(request),
+        status=_status_label(response.status_code),
+    ).observe(seconds)
+
+
+def _method_label(method: str | None) -> str:
+    return method if method in KNOWN_METHODS else "other"
+
+
+def _view_label(request) -> str:
+    # The URL pattern's name, not the path: one series per route, however many books there are.
     match = getattr(request, "resolver_match", None)
-    view = match.view_name if match else "<unmatched>"
-    status = str(response.status_code)
-    REQUEST_SECONDS.labels(method=request.method, view=view, status=status).observe(seconds)
+    return match.view_name if match else "unmatched"
+
+
+def _status_label(status_code: int) -> str:
+    code = str(status_code)
+    return code if code in KNOWN_STATUSES else f"{code[:1]}xx"
 
 
 class RequestIdMiddleware:

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "webhooks",
     "analytics",
     "allauth.mfa",
+    "allauth.usersessions",
     "csp",
 ]
 
@@ -133,6 +134,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
 ]
 
 ROOT_URLCONF = "fabrica.urls"
@@ -255,11 +257,18 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Each sign-in is recorded (allauth.usersessions) so a parent sees and ends their sessions at
+# /accounts/sessions/. Tracking activity writes the last-seen time and address on every request:
+# off unless asked for.
+USERSESSIONS_TRACK_ACTIVITY = envbool("USERSESSIONS_TRACK_ACTIVITY", False)
 # allauth's login limits, counted in the cache (Redis in production, so every web process
 # shares them): after 5 wrong passwords for one address within 5 minutes the 6th attempt,
 # right or wrong, is refused with "Too many failed login attempts"; 10 failures a minute
 # from one IP likewise. Over the "login" limit the page answers 429. The load test raises
 # ACCOUNT_LOGIN_RATE because all its users come from 127.0.0.1.
+# allauth takes the client's address from REMOTE_ADDR, never from X-Forwarded-For: uvicorn has
+# already put the client's address there when the request came through a trusted proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
 ACCOUNT_RATE_LIMITS = {
     "login": os.environ.get("ACCOUNT_LOGIN_RATE", "30/m/ip"),
     "login_failed": os.environ.get("ACCOUNT_LOGIN_FAILED_RATE", "10/m/ip,5/300s/key"),
@@ -381,6 +390,8 @@ STORY_MAX_CHARS = 10_000
 STORY_UPLOAD_MAX_BYTES = envint("STORY_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 # A whole book must be drawn within this many seconds, retries included.
 BOOK_GENERATION_DEADLINE = envint("BOOK_GENERATION_DEADLINE", 300)
+# "Try again" on one failed book, per day: each retry costs provider calls even when it is refunded.
+BOOK_RETRIES_PER_DAY = envint("BOOK_RETRIES_PER_DAY", 3)
 # Pictures are 4:5 portrait: 300 DPI at 8 x 10 in, so they print at >= 300 DPI on A4 and Letter.
 PAGE_IMAGE_WIDTH = envint("PAGE_IMAGE_WIDTH", 2400)
 PAGE_IMAGE_HEIGHT = envint("PAGE_IMAGE_HEIGHT", 3000)
@@ -467,6 +478,10 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    # A caller's address is REMOTE_ADDR: uvicorn already put the client's there when, and only
+    # when, the request came through a proxy listed in FORWARDED_ALLOW_IPS. DRF's default (None)
+    # would read X-Forwarded-For itself, from anyone.
+    "NUM_PROXIES": 0,
 }
 # A JSON body larger than this is refused with 413 before it is parsed.
 API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 256 * 1024)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.language import language_switch
-from accounts.views import home
+from accounts.views import home, password_change
 from fabrica import health, metrics, views
 
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("s/", include("books.urls_share")),
     path("api/", include("api.urls_root")),
     path("accounts/google/", include("accounts.urls_google")),
+    # Before allauth's own: the same page, with "sign out everywhere else".
+    path("accounts/password/change/", password_change, name="account_change_password"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -152,3 +152,14 @@ def test_making_books_has_its_own_tighter_limit(api, monkeypatch):
     assert_error(response, 429, "throttled")
     assert int(response["Retry-After"]) > 0
     assert api.get("/api/v1/books/").status_code == 200  # reading is not limited by it
+
+
+def test_a_forged_forwarded_for_does_not_change_who_the_throttle_counts():
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+
+    forged = RequestFactory().get(
+        "/api/v1/me/", REMOTE_ADDR="198.51.100.4", HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+
+    assert UserThrottle().get_ident(Request(forged)) == "198.51.100.4"

@@ -215,3 +215,47 @@ def test_the_workload_section_speaks_portuguese_and_spanish():
 
     assert "Geração agora" in portuguese and "fila de admissão" in portuguese
     assert "Generación ahora" in spanish and "Tiempo de espera, últimas 24 horas" in spanish
+
+
+@pytest.mark.django_db
+def test_provider_calls_of_refunded_failures_are_counted_in_the_cost(owner, staff_client):
+    from books.models import GenerationJob
+
+    now = timezone.now()
+    failing = book_factory(owner=owner, status=Book.Status.FAILED)
+    for minutes_ago in (30, 20):  # the first request and a retry, both failed and given back
+        GenerationJob.objects.create(
+            book=failing,
+            user=owner,
+            status=GenerationJob.Status.FAILED,
+            quota_refunded=True,
+            created_at=now - timedelta(minutes=minutes_ago),
+            finished_at=now - timedelta(minutes=minutes_ago - 5),
+        )
+        AICall.objects.create(
+            provider="gemini",
+            capability="image",
+            book=failing,
+            outcome=AICall.Outcome.QC_FAILED,
+            cost_usd=Decimal("0.0400"),
+            created_at=now - timedelta(minutes=minutes_ago - 1),
+        )
+    drawn = book_factory(owner=owner, status=Book.Status.GENERATED)
+    GenerationJob.objects.create(
+        book=drawn, user=owner, status=GenerationJob.Status.SUCCEEDED, created_at=now - timedelta(minutes=9)
+    )
+    AICall.objects.create(
+        provider="gemini",
+        capability="image",
+        book=drawn,
+        outcome=AICall.Outcome.OK,
+        cost_usd=Decimal("0.0400"),
+    )
+
+    html = staff_client.get(ADMIN).content.decode()
+
+    provider_row = re.search(r'<tr class="ops-provider">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r"<td>(.*?)</td>", provider_row)[6] == "0.1200"  # every call, refunded or not
+    refunded = re.search(r'<p class="ops-refunded">(.*?)</p>', html, re.S).group(1)
+    assert "<strong>2</strong> call(s)" in refunded
+    assert "US$ <strong>0.0800</strong>" in refunded

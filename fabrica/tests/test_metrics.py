@@ -276,3 +276,42 @@ def test_a_request_forwarded_by_a_local_proxy_is_not_local(client, settings):
     response = client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=STRANGER)
 
     assert response.status_code == 404
+
+
+def _request_series(client) -> int:
+    return sum(1 for name, _labels in _samples(client) if name.startswith("fabrica_http_request_duration"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_made_up_methods_and_paths_add_no_series_after_the_first(client):
+    import random
+    import string
+
+    rng = random.Random(14)
+
+    def made_up() -> str:
+        return "".join(rng.choices(string.ascii_uppercase + string.digits, k=rng.randint(1, 12)))
+
+    methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+    paths = ["/healthz", "/api/v1/not-here/"]
+    for method in [*methods, made_up()]:  # one request of each kind: the series a scrape can ever have
+        for path in [*paths, f"/{made_up()}/"]:
+            client.generic(method, path)
+    before = _request_series(client)
+
+    for _ in range(200):
+        method = rng.choice([*methods, made_up(), made_up().lower()])
+        path = rng.choice([*paths, f"/{made_up()}/", f"/books/{made_up()}/{made_up()}"])
+        client.generic(method, path)
+
+    assert _request_series(client) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unknown_method_and_an_unknown_path_are_labelled_other_and_unmatched(client):
+    client.generic("M123", "/no-such-page/")
+
+    samples = _samples(client)
+
+    labels = {"method": "other", "view": "unmatched", "status": "404"}
+    assert _value(samples, "fabrica_http_request_duration_seconds_count", **labels) >= 1

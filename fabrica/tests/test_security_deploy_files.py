@@ -109,6 +109,24 @@ def test_compose_shares_one_metrics_folder_between_web_and_workers(compose):
     assert "/metrics" in services["migrate"]["command"], "the release empties the folder"
 
 
+def _default(value: str) -> str:
+    """The default of a compose ``${NAME:-default}`` value (the value itself when it has none)."""
+    match = re.fullmatch(r"\$\{\w+:-(.*)\}", value)
+    return match.group(1) if match else value
+
+
+def test_compose_believes_forwarded_for_only_from_loopback_and_publishes_on_loopback(compose):
+    web = compose["services"]["web"]
+
+    assert _default(web["environment"]["FORWARDED_ALLOW_IPS"]) == "127.0.0.1"
+    (published,) = web["ports"]
+    host, _port, container_port = re.fullmatch(r"(\$\{.*?\}|[^:]*):(\$\{.*?\}|\d+):(\d+)", published).groups()
+    assert (_default(host), container_port) == ("127.0.0.1", "8000")
+    assert '--forwarded-allow-ips \\"${FORWARDED_ALLOW_IPS:-127.0.0.1}\\"' in _instruction(
+        "CMD"
+    )  # JSON-escaped
+
+
 def test_compose_s3_storage_is_optional(compose):
     services = compose["services"]
     s3 = [name for name, service in services.items() if "s3" in service.get("profiles", [])]

@@ -67,3 +67,19 @@ def test_over_the_per_ip_login_limit_the_page_answers_429(client, owner, setting
     answers = [_try(client, owner.email, f"wrong-{n}").status_code for n in range(5)]
     assert answers[:3] == [200, 200, 200]
     assert answers[3] == 429
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_for_does_not_get_past_the_per_address_limit(client, owner, settings):
+    # The app reads the peer address only (uvicorn puts the client's there for a trusted proxy);
+    # the real-server side of this is tests/integration/test_forwarded_for.py.
+    settings.LANGUAGE_CODE = "en"
+    for attempt in range(10):  # 10 failures a minute from one address, each for another account
+        _try(client, f"nobody-{attempt}@example.com", "guess")
+    response = client.post(
+        "/accounts/login/",
+        {"login": owner.email, "password": "a-long-passphrase-1"},
+        HTTP_X_FORWARDED_FOR="198.51.100.77",
+    )
+    assert response.status_code != 302
+    assert LOCKED in response.content.decode()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import random
 import re
+import string
 import subprocess
 import time
 import uuid
@@ -788,6 +790,36 @@ def test_the_sixth_wrong_password_is_locked_out_and_the_right_one_waits_too(stac
     assert all(status in (200, 400, 429) and locked for status, locked in answers[5:]), answers
     right = _form_post(session, url, {"login": email, "password": password}, allow_redirects=False)
     assert right.status_code != 302, "a locked-out account logged in with the right password"
+
+
+# --- metrics labels -----------------------------------------------------------------------------------------
+
+
+def _request_series(stack: Stack) -> int:
+    text = requests.get(f"{stack.base_url}/metrics", timeout=10).text  # loopback may read it
+    return sum(1 for line in text.splitlines() if line.startswith("fabrica_http_request_duration_seconds"))
+
+
+def test_made_up_methods_and_paths_add_no_metrics_series(stack):
+    rng = random.Random(5)
+
+    def made_up() -> str:
+        return "".join(rng.choices(string.ascii_uppercase + string.digits, k=rng.randint(1, 10)))
+
+    methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+    visitor = anonymous()
+    for method in [*methods, made_up()]:  # each kind of request once: every series there can be
+        for path in ("/healthz", f"/{made_up()}/"):
+            visitor.request(method, f"{stack.base_url}{path}", timeout=10)
+    _request_series(stack)  # the scrape is a request too: its own series shows from the next one
+    before = _request_series(stack)
+
+    for _ in range(200):
+        method = rng.choice([*methods, made_up(), f"M{rng.randint(0, 999)}"])
+        path = rng.choice(["/healthz", f"/{made_up()}/"])
+        visitor.request(method, f"{stack.base_url}{path}", timeout=10)
+
+    assert _request_series(stack) == before
 
 
 # --- the verdict -------------------------------------------------------------------------------------------

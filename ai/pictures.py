@@ -42,6 +42,12 @@ class RawPicture:
     prompt_versions: str = ""
     finished: bool = False
 
+    @classmethod
+    def from_meta(cls, raw: bytes, meta: dict[str, Any]) -> RawPicture:
+        return cls(
+            raw, meta["provider"], meta["model"], meta.get("prompt_versions", ""), meta.get("finished", False)
+        )
+
     def meta(self) -> dict[str, Any]:
         """Everything but the bytes, for the task that finishes it."""
         return {

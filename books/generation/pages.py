@@ -96,9 +96,7 @@ def page_finish(*, page_id: int, raw_name: str, meta: dict) -> None:
             default_storage.delete(raw_name)
         return  # finished already, or taken back by the resume and drawn again
     with default_storage.open(raw_name, "rb") as handle:
-        picture = RawPicture(
-            raw=handle.read(), **{key: meta[key] for key in RawPicture.__dataclass_fields__ if key in meta}
-        )
+        picture = RawPicture.from_meta(handle.read(), meta)
     request = page_image_request(page, corrective=meta.get("corrective", ""))
     try:
         image = picture_finish(picture=picture, request=request)

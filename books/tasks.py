@@ -55,9 +55,9 @@ def book_write_story(book_id: str, job_id: int | None = None) -> None:
 # within this task's time (ai/budget.py). Only an outage of our own infrastructure, or running
 # out of time, puts the page back to be drawn again.
 @shared_task(bind=True, acks_late=True, max_retries=generation.MAX_PAGE_ATTEMPTS, **_PICTURE_LIMITS)
-def book_draw_page(self, page_id: int) -> None:
+def book_draw_page(self, page_id: int, corrective: str = "") -> None:
     try:
-        generation.page_draw(page_id=page_id)
+        generation.page_draw(page_id=page_id, corrective=corrective)
     except (AllProvidersFailed, ProviderError) as exc:
         generation.page_fail(page_id=page_id, message=exc.message)
     except SoftTimeLimitExceeded:
@@ -66,6 +66,21 @@ def book_draw_page(self, page_id: int) -> None:
         _page_retry_after_outage(self, page_id, exc)
     except Exception:
         logger.exception("drawing page %s failed", page_id)
+        generation.page_fail(page_id=page_id, message=generation.UNEXPECTED_ERROR)
+
+
+@shared_task(acks_late=True)
+def book_finish_page(page_id: int, raw_name: str, meta: dict) -> None:
+    try:
+        generation.page_finish(page_id=page_id, raw_name=raw_name, meta=meta)
+    except generation.INFRASTRUCTURE_ERRORS as exc:
+        _left_for_resume(f"the line art of page {page_id}", exc)
+    except SoftTimeLimitExceeded:
+        generation.page_timed_out(page_id=page_id)
+    except ProviderError as exc:  # a picture we could not open
+        generation.page_fail(page_id=page_id, message=exc.message)
+    except Exception:
+        logger.exception("finishing page %s failed", page_id)
         generation.page_fail(page_id=page_id, message=generation.UNEXPECTED_ERROR)
 
 

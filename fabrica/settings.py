@@ -213,6 +213,7 @@ CELERY_TASK_ROUTES = {
     "books.tasks.book_write_story": {"queue": "story"},
     "books.tasks.book_draw_page": {"queue": "pictures"},
     "books.tasks.book_draw_cover": {"queue": "pictures"},
+    "books.tasks.book_finish_page": {"queue": "cpu"},
     "books.tasks.book_assemble": {"queue": "cpu"},
     "exports.tasks.export_build": {"queue": "exports"},
     "accounts.tasks.data_export_build": {"queue": "exports"},

@@ -60,13 +60,16 @@ def test_versions_are_numbered_per_template_name(db):
     assert _template().version == 2
 
 
-def test_the_template_version_that_drew_a_page_is_recorded_on_the_page(owner):
+def test_the_template_version_that_drew_a_page_is_recorded_on_the_page(
+    owner, celery_eager, django_capture_on_commit_callbacks
+):
     _template(body="Old: {prompt}")
     _template(body=PAGE_BODY)
     book = book_factory(owner=owner)
     page = book.pages.get(number=1)
 
-    generation.page_draw(page_id=page.id)
+    with django_capture_on_commit_callbacks(execute=True):  # the line art is made by the next task
+        generation.page_draw(page_id=page.id)
 
     page.refresh_from_db()
     assert page.status == page.Status.DONE

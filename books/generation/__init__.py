@@ -24,7 +24,7 @@ from books.generation.failures import (
     page_release_for_retry,
     page_timed_out,
 )
-from books.generation.pages import cover_draw, page_draw
+from books.generation.pages import cover_draw, page_draw, page_finish
 from books.generation.recovery import books_fail_overdue, books_resume
 from books.generation.story import book_write_story
 
@@ -43,6 +43,7 @@ __all__ = [
     "cover_timed_out",
     "page_draw",
     "page_fail",
+    "page_finish",
     "page_release_for_retry",
     "page_timed_out",
 ]

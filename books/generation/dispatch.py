@@ -83,6 +83,27 @@ def enqueue_cover_on_commit(book_id) -> None:
     transaction.on_commit(lambda: enqueue_quietly("the cover", lambda: book_draw_cover.delay(str(book_id))))
 
 
+def enqueue_page_finish(page_id: int, raw_name: str, meta: dict) -> None:
+    """The CPU half of a page; if it cannot be queued, the resume takes the page back and draws it again."""
+    from books.tasks import book_finish_page
+
+    transaction.on_commit(
+        lambda: enqueue_quietly(
+            f"page {page_id}'s line art", lambda: book_finish_page.delay(page_id, raw_name, meta)
+        )
+    )
+
+
+def enqueue_page_draw(page_id: int, *, corrective: str = "") -> None:
+    from books.tasks import book_draw_page
+
+    transaction.on_commit(
+        lambda: enqueue_quietly(
+            f"page {page_id}", lambda: book_draw_page.delay(page_id, corrective=corrective)
+        )
+    )
+
+
 def enqueue_story(book_id) -> None:
     from books.tasks import book_write_story
 

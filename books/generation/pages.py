@@ -1,4 +1,8 @@
-"""Step 2: draw the pages and the cover, all in parallel, one task each."""
+"""Step 2: draw the pages and the cover, all in parallel.
+
+A page is two tasks: ``page_draw`` waits on the provider (the ``pictures`` queue, threads) and
+keeps its raw picture in storage; ``page_finish`` turns it into checked line art (``cpu``).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
@@ -16,10 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from ai.pictures import RawPicture, picture_accept_rejected, picture_call, picture_finish
 from ai.schemas import GeneratedImage, ImageRequest
-from ai.services import image_generate
+from ai.services import PictureRejected, image_generate
 from books.generation import states
-from books.generation.dispatch import enqueue_assembly_on_commit, notify_on_commit
+from books.generation.dispatch import (
+    enqueue_assembly_on_commit,
+    enqueue_page_draw,
+    enqueue_page_finish,
+    notify_on_commit,
+)
 from books.generation.failures import TIMED_OUT_BOOK, book_fail, book_past_deadline
 from books.generation.redraw import redraw_end_unfinished, redraw_job, redraw_seed
 from books.models import Book, GenerationJob, Page
@@ -29,8 +40,12 @@ from fabrica import metrics
 THUMBNAIL_SIZE = 384
 
 
-def page_draw(*, page_id: int) -> None:
-    """Draw one page's picture; a page already drawn, or being drawn by a live worker, is left alone."""
+def page_draw(*, page_id: int, corrective: str = "") -> None:
+    """The I/O half of a page: claim it, ask the provider, keep the raw picture for ``page_finish``.
+
+    A page already drawn, or being drawn by a live worker, is left alone. ``corrective`` is set
+    when the first picture failed the QC: the provider is asked again, told what to fix.
+    """
     now = timezone.now()
     # A page claimed longer ago than the hard time limit has no worker left drawing it.
     stale = now - timedelta(seconds=settings.PICTURE_TASK_TIME_LIMIT)
@@ -58,11 +73,53 @@ def page_draw(*, page_id: int) -> None:
         book_fail(book_id=page.book_id, message=TIMED_OUT_BOOK)
         return
     started = time.monotonic()
-    image = image_generate(request=page_image_request(page), book_id=page.book_id, page_id=page.id)
-    _page_save_image(page=page, image=image, elapsed_ms=int((time.monotonic() - started) * 1000))
+    request = page_image_request(page, corrective=corrective)
+    picture = picture_call(request=request, book_id=page.book_id, page_id=page.id)
+    raw_name = default_storage.save(
+        f"raw/{page.book_id}/page-{page.number:02d}.bin", ContentFile(picture.raw)
+    )
+    meta = {
+        **picture.meta(),
+        "corrective": corrective,
+        "elapsed_ms": int((time.monotonic() - started) * 1000),
+    }
+    enqueue_page_finish(page_id, raw_name, meta)
 
 
-def page_image_request(page: Page) -> ImageRequest:
+def page_finish(*, page_id: int, raw_name: str, meta: dict) -> None:
+    """The CPU half: normalize the provider's picture to line art, check it, save the page.
+
+    Safe to run twice: only a page still RUNNING is saved (the conditional update in
+    ``_page_save_image``), and a page another task finished or took back is left alone.
+    """
+    page = Page.objects.select_related("book__style").get(id=page_id)
+    if page.status != Page.Status.RUNNING or not default_storage.exists(raw_name):
+        if default_storage.exists(raw_name):
+            default_storage.delete(raw_name)
+        return  # finished already, or taken back by the resume and drawn again
+    with default_storage.open(raw_name, "rb") as handle:
+        picture = RawPicture.from_meta(handle.read(), meta)
+    request = page_image_request(page, corrective=meta.get("corrective", ""))
+    try:
+        image = picture_finish(picture=picture, request=request)
+    except PictureRejected as rejected:
+        if not meta.get("corrective"):
+            _page_redraw_corrected(page, rejected)
+            default_storage.delete(raw_name)
+            return
+        image = picture_accept_rejected(rejected, prompt_versions=picture.prompt_versions)
+    _page_save_image(page=page, image=image, elapsed_ms=meta.get("elapsed_ms", 0))
+    default_storage.delete(raw_name)
+
+
+def _page_redraw_corrected(page: Page, rejected: PictureRejected) -> None:
+    """The picture failed the QC: ask for it once more, saying what to fix (a new provider call)."""
+    corrective = rejected.details.get("corrective", "") or "Clean black outlines on white only."
+    if states.page_move(page.id, source=Page.Status.RUNNING, to=Page.Status.PENDING):
+        enqueue_page_draw(page.id, corrective=corrective)
+
+
+def page_image_request(page: Page, *, corrective: str = "") -> ImageRequest:
     book = page.book
     return ImageRequest(
         prompt=page.illustration_prompt or page.text,
@@ -72,6 +129,7 @@ def page_image_request(page: Page) -> ImageRequest:
         seed=redraw_seed(page),
         width=settings.PAGE_IMAGE_WIDTH,
         height=settings.PAGE_IMAGE_HEIGHT,
+        corrective=corrective,
     )
 
 

@@ -50,7 +50,9 @@ def test_waiting_in_line_never_fails_a_book(owner):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_clock_starts_when_the_first_page_is_claimed_and_does_not_move_after(owner, settings):
+def test_the_clock_starts_when_the_first_page_is_claimed_and_does_not_move_after(
+    owner, settings, celery_eager
+):
     settings.PAGE_IMAGE_WIDTH, settings.PAGE_IMAGE_HEIGHT = 480, 600
     book = _running(owner, generation_started_at=_ago(30))
     first, second = book.pages.order_by("number")[:2]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from ai.services import image_generate
+from ai.pictures import picture_call
 from books import generation, submissions
 from books.generation import dispatch, pages
 from books.generation import story as story_step
@@ -194,14 +194,14 @@ def _calls_counted(monkeypatch) -> list:
 
     def counting(**kwargs):
         calls.append(kwargs.get("page_id"))
-        return image_generate(**kwargs)
+        return picture_call(**kwargs)
 
-    monkeypatch.setattr(pages, "image_generate", counting)
+    monkeypatch.setattr(pages, "picture_call", counting)
     return calls
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_redelivered_task_of_a_drawn_page_draws_nothing(owner, monkeypatch):
+def test_a_redelivered_task_of_a_drawn_page_draws_nothing(owner, monkeypatch, celery_eager):
     book = book_factory(owner=owner, status=Book.Status.GENERATING)
     page = book.pages.get(number=1)
     generation.page_draw(page_id=page.id)
@@ -235,7 +235,9 @@ def test_a_page_a_live_worker_is_drawing_is_left_to_it(owner, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_page_claimed_by_a_dead_worker_is_taken_back_and_the_attempt_recorded(owner, settings):
+def test_a_page_claimed_by_a_dead_worker_is_taken_back_and_the_attempt_recorded(
+    owner, settings, celery_eager
+):
     book = book_factory(owner=owner, status=Book.Status.GENERATING)
     page = book.pages.get(number=1)
     long_ago = timezone.now() - timedelta(seconds=settings.PICTURE_TASK_TIME_LIMIT + 5)
@@ -318,9 +320,9 @@ def test_a_page_that_meets_an_outage_is_drawn_again_not_failed(owner, celery_eag
         if page_id is not None and page_id not in failed_once:
             failed_once.add(page_id)
             raise RedisConnectionError("Connection reset by peer")
-        return image_generate(**kwargs)
+        return picture_call(**kwargs)
 
-    monkeypatch.setattr(pages, "image_generate", flaky)
+    monkeypatch.setattr(pages, "picture_call", flaky)
     book = _make(owner)
     book.refresh_from_db()
     assert book.status == Book.Status.GENERATED, book.error_message

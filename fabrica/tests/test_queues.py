@@ -16,6 +16,7 @@ def _queue(task_name: str) -> str:
         ("books.tasks.book_write_story", "story"),
         ("books.tasks.book_draw_page", "pictures"),
         ("books.tasks.book_draw_cover", "pictures"),
+        ("books.tasks.book_finish_page", "cpu"),
         ("books.tasks.book_assemble", "cpu"),
         ("exports.tasks.export_build", "exports"),
         ("accounts.tasks.data_export_build", "exports"),

@@ -11,7 +11,7 @@ import posixpath
 import uuid
 from datetime import datetime, timedelta
 
-from django.core.files.storage import Storage
+from django.core.files.storage import Storage, default_storage
 from django.utils import timezone
 
 from books.models import Book
@@ -20,6 +20,9 @@ from exports.models import Export
 
 # A file this young may belong to a task still saving it; the next daily run takes it.
 ORPHAN_GRACE = timedelta(hours=1)
+# A provider's picture waits here for its line art (books/generation/pages.py) for seconds or
+# minutes; one older than the grace period lost its finishing task, whatever its book.
+RAW_ROOT = "raw"
 _SAMPLE_ID = "00000000-0000-0000-0000-000000000000"
 
 
@@ -46,6 +49,21 @@ def orphaned_book_files_delete(*, dry_run: bool = False, now: datetime | None = 
             count += len(files)
             if not dry_run:
                 storage_files_delete(files, folders_named={posixpath.basename(folder)})
+    return count + _stale_raw_pictures_delete(cutoff=cutoff, dry_run=dry_run)
+
+
+def _stale_raw_pictures_delete(*, cutoff: datetime, dry_run: bool) -> int:
+    try:
+        folders, _files = default_storage.listdir(RAW_ROOT)
+    except (FileNotFoundError, NotImplementedError):
+        return 0
+    count = 0
+    for name in folders:
+        folder = f"{RAW_ROOT}/{name}"
+        files = [item for item in storage_folder_files(default_storage, folder) if _older(item, cutoff)]
+        count += len(files)
+        if not dry_run:
+            storage_files_delete(files, folders_named={name})
     return count
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import posixpath
 import time
 from datetime import timedelta
 
@@ -92,11 +93,11 @@ def page_finish(*, page_id: int, raw_name: str, meta: dict) -> None:
     Safe to run twice: only a page still RUNNING is saved (the conditional update in
     ``_page_save_image``), and a page another task finished or took back is left alone.
     """
-    page = Page.objects.select_related("book__style").get(id=page_id)
-    if page.status != Page.Status.RUNNING or not default_storage.exists(raw_name):
-        if default_storage.exists(raw_name):
-            default_storage.delete(raw_name)
-        return  # finished already, or taken back by the resume and drawn again
+    page = Page.objects.select_related("book__style").filter(id=page_id).first()
+    if page is None or page.status != Page.Status.RUNNING or not default_storage.exists(raw_name):
+        _raw_delete(raw_name)
+        # finished already, taken back by the resume and drawn again, or its book was deleted
+        return
     with default_storage.open(raw_name, "rb") as handle:
         picture = RawPicture.from_meta(handle.read(), meta)
     request = page_image_request(page, corrective=meta.get("corrective", ""))
@@ -105,11 +106,18 @@ def page_finish(*, page_id: int, raw_name: str, meta: dict) -> None:
     except PictureRejected as rejected:
         if not meta.get("corrective"):
             _page_redraw_corrected(page, rejected)
-            default_storage.delete(raw_name)
+            _raw_delete(raw_name)
             return
         image = picture_accept_rejected(rejected, prompt_versions=picture.prompt_versions)
     _page_save_image(page=page, image=image, elapsed_ms=meta.get("elapsed_ms", 0))
-    default_storage.delete(raw_name)
+    _raw_delete(raw_name)
+
+
+def _raw_delete(raw_name: str) -> None:
+    """The provider's picture is not kept; nor is its folder once the book itself is gone."""
+    book_folder = posixpath.basename(posixpath.dirname(raw_name))
+    gone = not Book.objects.filter(id=book_folder).exists()
+    storage_files_delete([(default_storage, raw_name)], folders_named={book_folder} if gone else set())
 
 
 def _page_redraw_corrected(page: Page, rejected: PictureRejected) -> None:

@@ -153,7 +153,8 @@ def test_queue_depth_is_reported_for_every_routed_queue_and_counts_prioritised_t
 
     assert _value(samples, "fabrica_celery_queue_depth", queue=pictures) == 3
     assert _value(samples, "fabrica_celery_queue_depth", queue=story) == 1
-    assert ("fabrica_celery_queue_depth", frozenset({("queue", "celery")})) in samples  # the default one too
+    default = settings.CELERY_TASK_DEFAULT_QUEUE
+    assert ("fabrica_celery_queue_depth", frozenset({("queue", default)})) in samples  # the default one too
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 from django.core.cache import cache
 from opentelemetry.proto.trace.v1.trace_pb2 import Span as ProtoSpan
 
@@ -61,7 +62,8 @@ def test_one_book_is_one_trace_from_the_post_through_a_real_worker_to_the_pdf(co
     assert tracing.tracing_configure(service="fabrica-web")
     api = token_client(owner)  # made after the Django instrumentation added its middleware
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=15):
+    queues = ",".join(settings.WORK_QUEUES)  # every kind of work, as the embedded worker does
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=15, queues=queues):
         response = api.post("/api/v1/books/", NEW_BOOK, format="json")
         assert response.status_code == 202, response.content[:300]
         book_id = response.json()["id"]

@@ -1,13 +1,23 @@
 import os
 
 from celery import Celery
-from celery.signals import before_task_publish, task_postrun, task_prerun
+from celery.signals import before_task_publish, task_postrun, task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fabrica.settings")
 
 app = Celery("fabrica")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _worker_database_pool(sender=None, **kwargs):
+    """A worker holds at most one connection per task slot (the sizing rule in fabrica/db_pool.py)."""
+    from fabrica.db_pool import worker_pool_size
+
+    pool_cls = getattr(sender, "pool_cls", "")
+    module = pool_cls if isinstance(pool_cls, str) else getattr(pool_cls, "__module__", "")
+    worker_pool_size(concurrency=getattr(sender, "concurrency", 1) or 1, prefork="prefork" in module)
 
 
 # A task speaks the language of whoever queued it, so the status and error messages it stores

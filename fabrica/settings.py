@@ -144,6 +144,27 @@ DATABASES = {
         conn_max_age=envint("DB_CONN_MAX_AGE", 0),
     )
 }
+# On PostgreSQL every process keeps a bounded pool of connections (psycopg_pool, Django's native
+# pool): a burst of requests waits for a free connection instead of opening one each and meeting
+# "too many clients". Sizing rule and the start-up check: fabrica/db_pool.py and the README.
+# A request that waits longer than DB_POOL_TIMEOUT answers 503 (fabrica/db_unavailable.py).
+DB_POOL = envbool("DB_POOL", True)
+DB_POOL_MIN_SIZE = envint("DB_POOL_MIN_SIZE", 2)
+DB_POOL_MAX_SIZE = envint("DB_POOL_MAX_SIZE", 10)
+DB_POOL_TIMEOUT = envfloat("DB_POOL_TIMEOUT", 10.0)
+# What the start-up check counts against PostgreSQL's max_connections (see fabrica/db_pool.py).
+WEB_CONCURRENCY = envint("WEB_CONCURRENCY", 2)
+CELERY_WORKERS = envint("CELERY_WORKERS", 2)
+WORKER_CONCURRENCY = envint("WORKER_CONCURRENCY", 2)
+DB_CONNECTIONS_HEADROOM = envint("DB_CONNECTIONS_HEADROOM", 10)
+if DB_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    if DATABASES["default"]["CONN_MAX_AGE"]:
+        raise ImproperlyConfigured("DB_CONN_MAX_AGE must be 0 with the connection pool (or set DB_POOL=0).")
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": DB_POOL_MIN_SIZE,
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": DB_POOL_TIMEOUT,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web threads read while the in-process worker writes;
     # IMMEDIATE transactions queue writers instead of failing with "database is locked".

@@ -18,6 +18,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.core.serializers.json import DjangoJSONEncoder
@@ -235,6 +236,7 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> dict[st
     DataExport.objects.filter(user=user).delete()
     Book.objects.filter(owner=user).delete()  # pages, exports and share links go with their book
     counts["sessions"] = Session.objects.filter(session_key__in=session_keys).delete()[0]
+    _sessions_forget(session_keys)
     # Written before the user row goes: audit_record links the request's user, and deleting the
     # user then empties that link (SET_NULL), leaving only the anonymous label.
     audit_record(
@@ -283,6 +285,13 @@ def _account_files(user: User) -> list[tuple[Storage, str]]:
     for name in DataExport.objects.filter(user=user).exclude(file="").values_list("file", flat=True):
         files.append((data_storage, name))
     return list(dict.fromkeys(files))
+
+
+def _sessions_forget(session_keys: list[str]) -> None:
+    """``cached_db`` sessions live in the cache too: a deleted row must not be read from there."""
+    prefix = getattr(import_module(settings.SESSION_ENGINE).SessionStore, "cache_key_prefix", None)
+    if prefix and session_keys:
+        caches[settings.SESSION_CACHE_ALIAS].delete_many([prefix + key for key in session_keys])
 
 
 def _session_keys(user: User) -> list[str]:

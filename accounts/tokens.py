@@ -57,6 +57,8 @@ def token_authenticate(raw_key: str) -> User | None:
 
 def _mark_used(token: ApiToken) -> None:
     now = timezone.now()
+    if token.last_used_at and token.last_used_at >= now - LAST_USED_RESOLUTION:
+        return  # written less than a minute ago: no UPDATE on every call of a busy client
     stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
     if ApiToken.objects.filter(stale, id=token.id).update(last_used_at=now):
         token.last_used_at = now

@@ -13,7 +13,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.urls import reverse
 
-from books.models import Book
+from books.models import Book, Page
 from exports.selectors import exports_snapshot
 
 # The ASGI server's event loop. The in-memory layer's queues belong to it, so
@@ -44,7 +44,11 @@ def progress_notify(book_id) -> None:
     asyncio.run_coroutine_threadsafe(layer.group_send(group_name(book_id), message), loop)
 
 
-def progress_snapshot(book: Book) -> dict[str, Any]:
+def progress_snapshot(book: Book, *, pages: list[Page] | None = None) -> dict[str, Any]:
+    """The book's progress; ``pages`` (in order) when the caller has already loaded them."""
+    if pages is None:
+        # "book" too: the related manager reads each row's book_id, a query per page when deferred.
+        pages = book.pages.order_by("number").only("book", "number", "status", "error_message")
     pages = [
         {
             "number": page.number,
@@ -54,8 +58,7 @@ def progress_snapshot(book: Book) -> dict[str, Any]:
             else None,
             "error": page.error_message if page.status == page.Status.FAILED else "",
         }
-        # "book" too: the related manager reads each row's book_id, a query per page when deferred.
-        for page in book.pages.order_by("number").only("book", "number", "status", "error_message")
+        for page in pages
     ]
     return {
         "id": str(book.id),

@@ -447,6 +447,11 @@ ANALYTICS_RETENTION_DAYS = envint("ANALYTICS_RETENTION_DAYS", 365)
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
+# With Redis, a signed-in request reads its session from the cache, not a query per request
+# (written through to the database, so "sign out everywhere" can still list them).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db" if EMBEDDED else "django.contrib.sessions.backends.cached_db"
+)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 # Probes and the scraper come over plain HTTP from inside (container healthcheck, Prometheus).

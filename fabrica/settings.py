@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "fabrica.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "fabrica.middleware.CSPMiddleware",
+    # Saturated (WEB_MAX_INFLIGHT requests in hand): 503 with Retry-After before any work is done.
+    "fabrica.admission.AdmissionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Database unreachable: 503 and the friendly page instead of a 500 (before anything asks it).
     "fabrica.db_unavailable.DatabaseUnavailableMiddleware",
@@ -157,6 +159,9 @@ WEB_CONCURRENCY = envint("WEB_CONCURRENCY", 2)
 CELERY_WORKERS = envint("CELERY_WORKERS", 2)
 WORKER_CONCURRENCY = envint("WORKER_CONCURRENCY", 2)
 DB_CONNECTIONS_HEADROOM = envint("DB_CONNECTIONS_HEADROOM", 10)
+# Requests one web process answers at once; the next is refused with 503 + Retry-After
+# (fabrica/admission.py). 0 turns admission control off.
+WEB_MAX_INFLIGHT = envint("WEB_MAX_INFLIGHT", 100)
 if DB_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if DATABASES["default"]["CONN_MAX_AGE"]:
         raise ImproperlyConfigured("DB_CONN_MAX_AGE must be 0 with the connection pool (or set DB_POOL=0).")

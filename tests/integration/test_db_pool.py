@@ -82,7 +82,9 @@ class _Sampler(threading.Thread):
 
 def test_a_burst_of_100_requests_never_opens_more_connections_than_the_pool(stack, parent):
     name = "fabrica-pool-burst"
-    with _web_process(stack, name, DB_POOL_MIN_SIZE="1", DB_POOL_MAX_SIZE="4", DB_POOL_TIMEOUT="60") as url:
+    with _web_process(
+        stack, name, DB_POOL_MIN_SIZE="1", DB_POOL_MAX_SIZE="4", DB_POOL_TIMEOUT="60", WEB_MAX_INFLIGHT="0"
+    ) as url:
         sampler = _Sampler(name)
         sampler.start()
         cookies = parent.cookies.get_dict()
@@ -162,3 +164,27 @@ def test_the_start_up_check_refuses_pools_that_exceed_max_connections(stack):
     assert too_many.returncode != 0
     assert "fabrica.E010" in too_many.stderr
     assert "web 20 × DB_POOL_MAX_SIZE 10 = 200" in too_many.stderr
+
+
+def test_a_saturated_web_process_refuses_at_the_door_but_answers_probes(stack, parent):
+    name = "fabrica-admission"
+    cookies = parent.cookies.get_dict()
+    with (
+        _web_process(stack, name, WEB_MAX_INFLIGHT="1", DB_POOL_TIMEOUT="30") as url,
+        ThreadPoolExecutor(max_workers=1) as background,
+    ):
+        with _tables_locked("django_session", "accounts_user"):
+            holder = background.submit(requests.get, f"{url}/books/", cookies=cookies, timeout=60)
+            _wait_for("the first request to be in flight", lambda: _waiting_on_a_lock(name), [])
+            started = time.monotonic()
+            refused = requests.get(f"{url}/books/", cookies=cookies, timeout=30)
+            refused_in = time.monotonic() - started
+            api = requests.get(f"{url}/api/v1/books/", timeout=30)
+            probe = requests.get(f"{url}/healthz", timeout=30)
+        first = holder.result(timeout=60)
+
+    assert refused.status_code == 503 and refused.headers["Retry-After"]
+    assert refused_in < 10, "refused at the door, not after waiting for the database"
+    assert api.status_code == 503 and api.json()["error"]["code"] == "service_unavailable"
+    assert probe.status_code == 200
+    assert first.status_code == 200

@@ -144,6 +144,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("DB_CONN_MAX_AGE", 0),
+        # A pooled connection is checked before it is handed out: after a database restart the
+        # pool drops its dead connections instead of failing one request with each.
+        conn_health_checks=envbool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 # On PostgreSQL every process keeps a bounded pool of connections (psycopg_pool, Django's native
@@ -153,7 +156,7 @@ DATABASES = {
 DB_POOL = envbool("DB_POOL", True)
 DB_POOL_MIN_SIZE = envint("DB_POOL_MIN_SIZE", 2)
 DB_POOL_MAX_SIZE = envint("DB_POOL_MAX_SIZE", 10)
-DB_POOL_TIMEOUT = envfloat("DB_POOL_TIMEOUT", 10.0)
+DB_POOL_TIMEOUT = envfloat("DB_POOL_TIMEOUT", 5.0)
 # What the start-up check counts against PostgreSQL's max_connections (see fabrica/db_pool.py).
 WEB_CONCURRENCY = envint("WEB_CONCURRENCY", 2)
 CELERY_WORKERS = envint("CELERY_WORKERS", 2)
@@ -165,6 +168,8 @@ WEB_MAX_INFLIGHT = envint("WEB_MAX_INFLIGHT", 100)
 if DB_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if DATABASES["default"]["CONN_MAX_AGE"]:
         raise ImproperlyConfigured("DB_CONN_MAX_AGE must be 0 with the connection pool (or set DB_POOL=0).")
+    # Django's backend, failing fast while PostgreSQL is unreachable (fabrica/db_backend/base.py).
+    DATABASES["default"]["ENGINE"] = "fabrica.db_backend"
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": DB_POOL_MIN_SIZE,
         "max_size": DB_POOL_MAX_SIZE,

@@ -42,3 +42,37 @@ def test_a_worker_without_a_pool_is_left_alone(monkeypatch):
     worker_pool_size(concurrency=4, prefork=True)
 
     assert settings.DATABASES["default"]["OPTIONS"] == {"timeout": 30}
+
+
+class _Pool:
+    def __init__(self, errors: int):
+        self.errors = errors
+
+    def get_stats(self) -> dict:
+        return {"connections_errors": self.errors} if self.errors else {}
+
+
+def test_a_pool_that_is_only_busy_keeps_waiting_for_connections():
+    from fabrica.db_backend.base import _Unreachable
+
+    unreachable = _Unreachable()
+    unreachable.note_timeout(_Pool(errors=0))
+
+    assert not unreachable.now()
+
+
+def test_a_pool_that_cannot_reach_the_database_stops_waiting_for_a_few_seconds(monkeypatch):
+    import types
+
+    from fabrica.db_backend import base
+
+    clock = types.SimpleNamespace(now=100.0)
+    monkeypatch.setattr(base, "time", types.SimpleNamespace(monotonic=lambda: clock.now))
+    unreachable = base._Unreachable()
+
+    unreachable.note_timeout(_Pool(errors=3))
+    assert unreachable.now()
+    clock.now += base.UNREACHABLE_SECONDS + 0.1
+    assert not unreachable.now()
+    unreachable.note_timeout(_Pool(errors=3))  # no new failed attempt since: only busy
+    assert not unreachable.now()

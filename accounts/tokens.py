@@ -41,7 +41,10 @@ def api_token_lookup(raw_key: str) -> ApiToken | None:
         return None
     digest = _key_hash(raw_key)
     token = (
-        ApiToken.objects.active().select_related("user").filter(key_hash=digest, user__is_active=True).first()
+        ApiToken.objects.active()
+        .select_related("user", "user__tier")  # the tier: every quota answer reads it
+        .filter(key_hash=digest, user__is_active=True)
+        .first()
     )
     # The lookup is by hash, so its timing says nothing about the key; compare anyway, in constant time.
     if token is None or not hmac.compare_digest(token.key_hash, digest):

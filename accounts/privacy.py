@@ -17,6 +17,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.core.serializers.json import DjangoJSONEncoder
@@ -234,6 +235,7 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> dict[st
     DataExport.objects.filter(user=user).delete()
     Book.objects.filter(owner=user).delete()  # pages, exports and share links go with their book
     counts["sessions"] = Session.objects.filter(session_key__in=session_keys).delete()[0]
+    _sessions_forget(session_keys)
     # No request: its IP address and browser would be the deleted person's.
     audit_record("account.deleted", actor_label=label, details=counts)
     # The folders named after the user's and the books' ids go too, once empty.
@@ -301,6 +303,13 @@ def _account_files(user: User) -> list[tuple[Storage, str]]:
     for name in DataExport.objects.filter(user=user).exclude(file="").values_list("file", flat=True):
         files.append((data_storage, name))
     return list(dict.fromkeys(files))
+
+
+def _sessions_forget(session_keys: list[str]) -> None:
+    """``cached_db`` sessions live in the cache too: a deleted row must not be read from there."""
+    prefix = getattr(import_module(settings.SESSION_ENGINE).SessionStore, "cache_key_prefix", None)
+    if prefix and session_keys:
+        caches[settings.SESSION_CACHE_ALIAS].delete_many([prefix + key for key in session_keys])
 
 
 def _session_keys(user: User) -> list[str]:

@@ -47,7 +47,10 @@ def api_token_lookup(raw_key: str) -> ApiToken | None:
         return None
     digest = _key_hash(raw_key)
     token = (
-        ApiToken.objects.active().select_related("user").filter(key_hash=digest, user__is_active=True).first()
+        ApiToken.objects.active()
+        .select_related("user", "user__tier")  # the tier: every quota answer reads it
+        .filter(key_hash=digest, user__is_active=True)
+        .first()
     )
     # The lookup is by hash, so its timing says nothing about the key; compare anyway, in constant time.
     if token is None or not hmac.compare_digest(token.key_hash, digest):
@@ -63,6 +66,8 @@ def token_authenticate(raw_key: str) -> User | None:
 
 def _mark_used(token: ApiToken) -> None:
     now = timezone.now()
+    if token.last_used_at and token.last_used_at >= now - LAST_USED_RESOLUTION:
+        return  # written less than a minute ago: no UPDATE on every call of a busy client
     stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
     if ApiToken.objects.filter(stale, id=token.id).update(last_used_at=now):
         token.last_used_at = now

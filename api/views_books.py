@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -45,7 +46,9 @@ MAX_PAGE_NUMBER = 1000
 
 def book_for(request, book_id) -> Book:
     """The user's book (not in the trash); a 404 for anyone else's."""
-    return get_object_or_404(Book.objects.visible_to(request.user).select_related("style"), id=book_id)
+    book = get_object_or_404(Book.objects.visible_to(request.user).select_related("style"), id=book_id)
+    book.owner = request.user  # the owner is who asked (visible_to): no second query for the user
+    return book
 
 
 def page_for(book: Book, number: int) -> Page:
@@ -55,8 +58,12 @@ def page_for(book: Book, number: int) -> Page:
     return get_object_or_404(Page, book=book, number=number)
 
 
-def _detail(request, book: Book) -> dict:
-    book = Book.objects.select_related("style").prefetch_related("pages").get(pk=book.pk)
+def _detail(request, book: Book, *, reload: bool = True) -> dict:
+    """After a write the book is read again; a book just loaded for a GET only needs its pages."""
+    if reload:
+        book = Book.objects.select_related("style").prefetch_related("pages").get(pk=book.pk)
+    else:
+        prefetch_related_objects([book], "pages")
     return BookDetailSerializer(book, context={"request": request}).data
 
 
@@ -181,7 +188,7 @@ class BookDetail(APIView):
         summary="A book with its pages", responses={200: BookDetailSerializer, **error_responses(404)}
     )
     def get(self, request, book_id):
-        return Response(_detail(request, book_for(request, book_id)))
+        return Response(_detail(request, book_for(request, book_id), reload=False))
 
     @extend_schema(
         summary="Rename the book, change its characters, pages' words and page order",

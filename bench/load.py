@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/load.py                        # 50 users for 5 minutes
     .venv/bin/python bench/load.py --users 5 --minutes 0.5  # a quick smoke run
+    .venv/bin/python bench/load.py --shared-cpu           # web and workers on every core
 
 Starts the stack (honcho + Procfile, DEBUG=0, PostgreSQL ``fabrica_bench``, Redis db 3, offline
 provider with text 1 s / image 2 s), makes one account per simulated user (each with its own
@@ -25,6 +26,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cpu_pinning import pinning_possible  # noqa: E402
 from stack import BIN, ROOT, ProductionStack, production_stack  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -87,6 +89,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--db", default="fabrica_bench")
     parser.add_argument("--redis-db", type=int, default=3)
+    parser.add_argument(
+        "--shared-cpu",
+        action="store_true",
+        help="web and workers share every CPU (default: pinned apart with taskset on 2+ CPUs)",
+    )
     return parser.parse_args(argv)
 
 
@@ -202,7 +209,8 @@ def check_pdf(stack: ProductionStack, book_id: str, token: str, location: str, p
 
 def run(args: argparse.Namespace) -> dict:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    with production_stack(db_name=args.db, redis_db=args.redis_db) as stack:
+    pinned = not args.shared_cpu and pinning_possible()
+    with production_stack(db_name=args.db, redis_db=args.redis_db, pin_cpus=pinned) as stack:
         accounts = make_accounts(stack, args.users)
         tokens = {a["email"]: a["token"] for a in accounts}
         accounts_file = stack.tmp / "accounts.json"
@@ -250,6 +258,7 @@ def run(args: argparse.Namespace) -> dict:
         result = {
             "users": args.users,
             "minutes": args.minutes,
+            "cpu_layout": "pinned (web CPU 0, workers CPU 1)" if pinned else "shared",
             "duration_seconds": round(duration, 1),
             "endpoints": endpoints,
             "total": total,

@@ -6,6 +6,10 @@ offline AI provider with simulated latency (text 1 s, image 2 s). Loopback only,
 
     .venv/bin/python bench/stack.py            # start it and wait for Ctrl-C
     .venv/bin/python bench/stack.py --keep-db  # leave the database behind afterwards
+    .venv/bin/python bench/stack.py --shared-cpu  # no taskset: web and workers share every CPU
+
+With 2+ CPUs (and taskset) the web processes are pinned to CPU 0 and Celery to CPU 1
+(bench/cpu_pinning.py), standing in for production where workers run on other machines.
 
 bench/load.py uses ``production_stack()`` from here.
 """
@@ -28,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from cpu_pinning import WEB_CPU, WORKER_CPU, pin_stack, pinning_possible
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -176,7 +181,9 @@ def production_stack(
     text_delay: float = 1.0,
     image_delay: float = 2.0,
     keep_db: bool = False,
+    pin_cpus: bool | None = None,
 ) -> Iterator[ProductionStack]:
+    """``pin_cpus`` (default: on with 2+ CPUs and taskset): web on one CPU, Celery on the other."""
     port = port or free_port()
     tmp = Path(tempfile.mkdtemp(prefix="fabrica-bench-"))
     (tmp / "media").mkdir()
@@ -228,6 +235,10 @@ def production_stack(
                 raise RuntimeError(f"the stack was not ready within {STARTUP_SECONDS} s; see {log}")
             time.sleep(0.5)
         print(f"[stack] ready at {base_url} ({' '.join(shlex.quote(c) for c in command[1:])})", flush=True)
+        if pinning_possible() if pin_cpus is None else pin_cpus:
+            print(f"[stack] pinned to CPUs (web {WEB_CPU}, workers {WORKER_CPU}): {pin_stack(honcho.pid)}")
+        else:
+            print("[stack] shared CPUs: web and workers run on any core", flush=True)
         yield stack
     finally:
         _stop(honcho)
@@ -244,9 +255,16 @@ def main() -> None:
     parser.add_argument("--redis-db", type=int, default=3)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--shared-cpu", action="store_true", help="do not pin web and workers to their own CPUs"
+    )
     args = parser.parse_args()
     with production_stack(
-        db_name=args.db, redis_db=args.redis_db, port=args.port or None, keep_db=args.keep_db
+        db_name=args.db,
+        redis_db=args.redis_db,
+        port=args.port or None,
+        keep_db=args.keep_db,
+        pin_cpus=False if args.shared_cpu else None,
     ):
         try:
             while True:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from books.admission import Admission, book_admission
-from books.models import Book
+from books.models import Book, Page
 from exports.selectors import exports_snapshot
 
 # The ASGI server's event loop. The in-memory layer's queues belong to it, so
@@ -48,7 +48,11 @@ def progress_notify(book_id) -> None:
     asyncio.run_coroutine_threadsafe(layer.group_send(group_name(book_id), message), loop)
 
 
-def progress_snapshot(book: Book) -> dict[str, Any]:
+def progress_snapshot(book: Book, *, pages: list[Page] | None = None) -> dict[str, Any]:
+    """The book's progress; ``pages`` (in order) when the caller has already loaded them."""
+    if pages is None:
+        # "book" too: the related manager reads each row's book_id, a query per page when deferred.
+        pages = book.pages.order_by("number").only("book", "number", "status", "error_message")
     pages = [
         {
             "number": page.number,
@@ -58,8 +62,7 @@ def progress_snapshot(book: Book) -> dict[str, Any]:
             else None,
             "error": page.error_message if page.status == page.Status.FAILED else "",
         }
-        # "book" too: the related manager reads each row's book_id, a query per page when deferred.
-        for page in book.pages.order_by("number").only("book", "number", "status", "error_message")
+        for page in pages
     ]
     admission = book_admission(book)
     return {

@@ -48,7 +48,9 @@ def _int_or(value, default: int) -> int:
 
 
 def _get_book_for_user(request: HttpRequest, book_id) -> Book:
-    return get_object_or_404(Book.objects.visible_to(request.user).select_related("style"), id=book_id)
+    book = get_object_or_404(Book.objects.visible_to(request.user).select_related("style"), id=book_id)
+    book.owner = request.user  # the owner is who asked (visible_to): no second query for the user
+    return book
 
 
 def _file_response(field, filename: str | None = None, *, as_attachment: bool = False) -> FileResponse:
@@ -204,10 +206,11 @@ def book_detail(request: HttpRequest, book_id) -> HttpResponse:
 def _render_detail(
     request: HttpRequest, book: Book, *, characters_form=None, status: int = 200, partial: bool | None = None
 ) -> HttpResponse:
+    pages = list(book.pages.order_by("number"))  # one query for the progress panel and the page list
     context = {
         "book": book,
-        "pages": book.pages.order_by("number"),
-        "snapshot": progress_snapshot(book),
+        "pages": pages,
+        "snapshot": progress_snapshot(book, pages=pages),
         "characters_form": characters_form
         or CharactersForm(initial={"character_sheet": book.character_sheet}),
     }

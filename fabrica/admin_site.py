@@ -50,3 +50,8 @@ class FabricaAdminSite(admin.AdminSite):
 
 class FabricaAdminConfig(AdminConfig):
     default_site = "fabrica.admin_site.FabricaAdminSite"
+
+    def ready(self):
+        super().ready()
+        # The project package has no app of its own: its system checks register here.
+        import fabrica.db_pool  # noqa: F401

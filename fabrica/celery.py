@@ -17,6 +17,16 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@worker_init.connect
+def _worker_database_pool(sender=None, **kwargs):
+    """A worker holds at most one connection per task slot (the sizing rule in fabrica/db_pool.py)."""
+    from fabrica.db_pool import worker_pool_size
+
+    pool_cls = getattr(sender, "pool_cls", "")
+    module = pool_cls if isinstance(pool_cls, str) else getattr(pool_cls, "__module__", "")
+    worker_pool_size(concurrency=getattr(sender, "concurrency", 1) or 1, prefork="prefork" in module)
+
+
 # A task speaks the language of whoever queued it, so the status and error messages it stores
 # reach the parent in the language they were reading; tasks it queues in turn inherit it.
 @before_task_publish.connect

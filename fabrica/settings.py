@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "fabrica.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "fabrica.middleware.CSPMiddleware",
+    # Saturated (WEB_MAX_INFLIGHT requests in hand): 503 with Retry-After before any work is done.
+    "fabrica.admission.AdmissionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Database unreachable: 503 and the friendly page instead of a 500 (before anything asks it).
     "fabrica.db_unavailable.DatabaseUnavailableMiddleware",
@@ -163,8 +165,37 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("DB_CONN_MAX_AGE", 0),
+        # A pooled connection is checked before it is handed out: after a database restart the
+        # pool drops its dead connections instead of failing one request with each.
+        conn_health_checks=envbool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
+# On PostgreSQL every process keeps a bounded pool of connections (psycopg_pool, Django's native
+# pool): a burst of requests waits for a free connection instead of opening one each and meeting
+# "too many clients". Sizing rule and the start-up check: fabrica/db_pool.py and the README.
+# A request that waits longer than DB_POOL_TIMEOUT answers 503 (fabrica/db_unavailable.py).
+DB_POOL = envbool("DB_POOL", True)
+DB_POOL_MIN_SIZE = envint("DB_POOL_MIN_SIZE", 2)
+DB_POOL_MAX_SIZE = envint("DB_POOL_MAX_SIZE", 10)
+DB_POOL_TIMEOUT = envfloat("DB_POOL_TIMEOUT", 5.0)
+# What the start-up check counts against PostgreSQL's max_connections (see fabrica/db_pool.py).
+WEB_CONCURRENCY = envint("WEB_CONCURRENCY", 2)
+CELERY_WORKERS = envint("CELERY_WORKERS", 2)
+WORKER_CONCURRENCY = envint("WORKER_CONCURRENCY", 2)
+DB_CONNECTIONS_HEADROOM = envint("DB_CONNECTIONS_HEADROOM", 10)
+# Requests one web process answers at once; the next is refused with 503 + Retry-After
+# (fabrica/admission.py). 0 turns admission control off.
+WEB_MAX_INFLIGHT = envint("WEB_MAX_INFLIGHT", 100)
+if DB_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    if DATABASES["default"]["CONN_MAX_AGE"]:
+        raise ImproperlyConfigured("DB_CONN_MAX_AGE must be 0 with the connection pool (or set DB_POOL=0).")
+    # Django's backend, failing fast while PostgreSQL is unreachable (fabrica/db_backend/base.py).
+    DATABASES["default"]["ENGINE"] = "fabrica.db_backend"
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": DB_POOL_MIN_SIZE,
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": DB_POOL_TIMEOUT,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web threads read while the in-process worker writes;
     # IMMEDIATE transactions queue writers instead of failing with "database is locked".
@@ -530,6 +561,11 @@ ANALYTICS_RETENTION_DAYS = envint("ANALYTICS_RETENTION_DAYS", 365)
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
+# With Redis, a signed-in request reads its session from the cache, not a query per request
+# (written through to the database, so "sign out everywhere" can still list them).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db" if EMBEDDED else "django.contrib.sessions.backends.cached_db"
+)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 # Probes and the scraper come over plain HTTP from inside (container healthcheck, Prometheus).

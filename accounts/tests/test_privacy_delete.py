@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.models import ApiToken, DataExport, User
@@ -180,3 +180,20 @@ def test_guessing_the_password_is_rate_limited(owner_client, owner):
     cache.clear()
     assert codes[:10] == [400] * 10 and codes[10] == 429
     assert User.objects.filter(pk=owner.pk).exists()
+
+
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cached_db")
+def test_deleting_leaves_no_session_in_the_cache(owner, full_account, django_capture_on_commit_callbacks):
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    from django.core.cache import caches
+
+    laptop, phone = Client(), Client()
+    laptop.force_login(owner)
+    phone.force_login(owner)
+    cached = KEY_PREFIX + phone.session.session_key
+    assert caches["default"].get(cached) is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert laptop.post(DELETE, {"password": PASSWORD}).status_code == 302
+
+    assert caches["default"].get(cached) is None

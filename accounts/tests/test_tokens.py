@@ -122,3 +122,18 @@ def test_the_admin_lists_tokens_without_their_keys(client, owner, django_user_mo
     client.force_login(staff)
     page = client.get(reverse("admin:accounts_apitoken_changelist")).content.decode()
     assert raw_key[:8] in page and raw_key not in page
+
+
+@pytest.mark.django_db
+def test_a_token_used_again_within_a_minute_writes_nothing(owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.tokens import api_token_create, api_token_lookup
+
+    _token, raw_key = api_token_create(user=owner, name="busy")
+    assert api_token_lookup(raw_key) is not None  # the first use is written
+    with CaptureQueriesContext(connection) as captured:
+        assert api_token_lookup(raw_key) is not None
+
+    assert [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")] == []

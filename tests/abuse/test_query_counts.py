@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -93,3 +94,44 @@ def test_a_book_of_20_pages_runs_as_many_queries_as_one_of_5(client, owner):
         assert after <= before + 1, f"{path}: {before} queries for 5 pages, {after} for 20:\n" + "\n".join(
             sql
         )
+
+
+# What each of the busiest reads may run, sessions in the cache as in production (cached_db on
+# Redis): lower these when a page gets leaner, never raise them without a reason.
+WEB_BUDGET = {"/books/": 9, "/books/[id]/": 7, "/books/[id]/read/": 3, "/books/[id]/pages/1/thumbnail.png": 3}
+API_BUDGET = {"/api/v1/books/": 3, "/api/v1/books/[id]/": 3, "/api/v1/me/": 4}
+
+
+def _budget_paths(book: Book, budget: dict[str, int]) -> dict[str, str]:
+    return {path: path.replace("[id]", str(book.id)) for path in budget}
+
+
+@pytest.mark.django_db
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cached_db")
+def test_the_busiest_pages_stay_within_their_query_budget(client, owner):
+    from django.core.files.base import ContentFile
+
+    client.force_login(owner)
+    book = _books(owner, 3)[0]
+    page = book.pages.get(number=1)
+    page.thumbnail.save("thumb.png", ContentFile(b"\x89PNG"), save=True)
+    for path, url in _budget_paths(book, WEB_BUDGET).items():
+        client.get(url)  # the first request fills the session cache
+        count, sql = _queries(client.get, url)
+        assert count <= WEB_BUDGET[path], f"{path}: {count} queries:\n" + "\n".join(sql)
+
+
+@pytest.mark.django_db
+def test_the_busiest_api_reads_stay_within_their_query_budget(owner):
+    from accounts.models import Tier
+
+    owner.tier = Tier.default()  # as every account made by sign-up has
+    owner.save(update_fields=["tier"])
+    _token, raw_key = api_token_create(user=owner, name="budget")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    book = _books(owner, 3)[0]
+    for path, url in _budget_paths(book, API_BUDGET).items():
+        api.get(url)  # the first call marks the token used
+        count, sql = _queries(api.get, url)
+        assert count <= API_BUDGET[path], f"{path}: {count} queries:\n" + "\n".join(sql)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db import connections
 from django.utils.translation import gettext
 from PIL import Image, UnidentifiedImageError
 
@@ -296,6 +297,7 @@ def _call(
             try:
                 with provider_slot(provider=config.name, hold_seconds=config.timeout):
                     started = time.monotonic()  # the call's latency, not the wait for its slot
+                    _database_connection_release()
                     with span("ai.provider.call", ai_provider=config.name, ai_capability=config.capability):
                         answer = invoke(request)
                 result = check(answer, request)
@@ -325,6 +327,18 @@ def _call(
         circuit_record_success(config.name, config.capability)
         return result
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _database_connection_release() -> None:
+    """Give this thread's database connection back to the pool for the seconds the provider takes.
+
+    A worker_io thread spends its task waiting on the network; holding a connection meanwhile
+    would make PostgreSQL's connections, not the provider, the limit (fabrica/db_pool.py). The
+    next query takes one from the pool again. Inside a transaction the connection must stay.
+    """
+    connection = connections["default"]
+    if connection.settings_dict.get("OPTIONS", {}).get("pool") and not connection.in_atomic_block:
+        connection.close()
 
 
 def _cool_down(config: ProviderConfig, error: ProviderError) -> None:

@@ -3,12 +3,15 @@
 Every process keeps its own pool (Django's native psycopg pool, ``settings.DATABASES``), so the
 sum over processes is what PostgreSQL sees:
 
-    web processes × DB_POOL_MAX_SIZE + Celery workers × WORKER_CONCURRENCY + 1 (beat)
-        ≤ max_connections − DB_CONNECTIONS_HEADROOM
+    WEB_CONCURRENCY × DB_POOL_MAX_SIZE            (uvicorn processes)
+      + IO_WORKERS × min(IO_CONCURRENCY, DB_POOL_IO_SIZE)   (worker_io: threads share a pool)
+      + CPU_WORKERS × CPU_CONCURRENCY            (worker_cpu: one per prefork child)
+      + 1 (beat)  ≤  max_connections − DB_CONNECTIONS_HEADROOM
 
-A Celery child (prefork) runs one task at a time and so needs one connection; a thread-pool
-worker needs one per thread: either way a worker holds at most WORKER_CONCURRENCY. The headroom
-is for migrations, ``manage.py`` commands, psql and PostgreSQL's own superuser slots.
+A prefork child runs one task at a time and so needs one connection. A worker_io thread spends
+its task waiting on a provider and gives its connection back to the pool meanwhile
+(``ai.services``), so its threads share ``DB_POOL_IO_SIZE`` connections. The headroom is for
+migrations, ``manage.py`` commands, psql and PostgreSQL's own superuser slots.
 
 ``manage.py migrate`` (the release step) and ``manage.py check --database default`` ask
 PostgreSQL for ``max_connections`` and refuse a plan that does not fit.
@@ -29,22 +32,28 @@ BEAT_CONNECTIONS = 1
 @dataclass(frozen=True)
 class ConnectionPlan:
     web: int
-    workers: int
+    io_workers: int
+    cpu_workers: int
     beat: int
     headroom: int
 
     @property
     def total(self) -> int:
-        return self.web + self.workers + self.beat + self.headroom
+        return self.web + self.io_workers + self.cpu_workers + self.beat + self.headroom
 
 
 def connection_plan() -> ConnectionPlan:
     return ConnectionPlan(
         web=settings.WEB_CONCURRENCY * settings.DB_POOL_MAX_SIZE,
-        workers=settings.CELERY_WORKERS * settings.WORKER_CONCURRENCY,
+        io_workers=settings.IO_WORKERS * io_pool_size(settings.IO_CONCURRENCY),
+        cpu_workers=settings.CPU_WORKERS * settings.CPU_CONCURRENCY,
         beat=BEAT_CONNECTIONS,
         headroom=settings.DB_CONNECTIONS_HEADROOM,
     )
+
+
+def io_pool_size(threads: int) -> int:
+    return max(1, min(threads, settings.DB_POOL_IO_SIZE))
 
 
 def pooled(alias: str = "default") -> bool:
@@ -52,7 +61,8 @@ def pooled(alias: str = "default") -> bool:
 
 
 def worker_pool_size(*, concurrency: int, prefork: bool) -> None:
-    """A Celery worker's share: one connection per child (prefork), one per thread otherwise.
+    """A Celery worker's share: one connection per child (prefork); a thread pool's threads share
+    ``DB_POOL_IO_SIZE`` (they hold one only between provider calls).
 
     Called before the worker's first query; Celery's Django fix-up closes a prefork child's pool
     after every task, so a child that kept a web-sized minimum would reopen it for each task.
@@ -60,7 +70,8 @@ def worker_pool_size(*, concurrency: int, prefork: bool) -> None:
     options = settings.DATABASES["default"].get("OPTIONS", {})
     if not options.get("pool"):
         return
-    options["pool"] = {**options["pool"], "min_size": 0, "max_size": 1 if prefork else max(concurrency, 1)}
+    size = 1 if prefork else io_pool_size(concurrency)
+    options["pool"] = {**options["pool"], "min_size": 0, "max_size": size}
     # A pool made before this point (none is, normally) would keep the web's sizes.
     connection = connections["default"]
     if hasattr(connection, "close_pool"):
@@ -83,14 +94,14 @@ def check_connections_fit(app_configs=None, databases=None, **kwargs) -> list[ch
     if plan.total <= max_connections:
         return []
     web = f"web {settings.WEB_CONCURRENCY} × DB_POOL_MAX_SIZE {settings.DB_POOL_MAX_SIZE} = {plan.web}"
-    workers = f"workers {settings.CELERY_WORKERS} × WORKER_CONCURRENCY {settings.WORKER_CONCURRENCY} = "
-    workers += str(plan.workers)
+    io = f"worker_io {settings.IO_WORKERS} × {io_pool_size(settings.IO_CONCURRENCY)} = {plan.io_workers}"
+    cpu = f"worker_cpu {settings.CPU_WORKERS} × {settings.CPU_CONCURRENCY} = {plan.cpu_workers}"
     return [
         checks.Error(
             f"The connection pools need up to {plan.total} PostgreSQL connections but max_connections is "
-            f"{max_connections}: {web}, {workers}, beat {plan.beat}, headroom {plan.headroom}.",
-            hint="Lower DB_POOL_MAX_SIZE, WEB_CONCURRENCY or WORKER_CONCURRENCY, or raise max_connections "
-            "(or put PgBouncer in front of PostgreSQL).",
+            f"{max_connections}: {web}, {io}, {cpu}, beat {plan.beat}, headroom {plan.headroom}.",
+            hint="Lower DB_POOL_MAX_SIZE, WEB_CONCURRENCY, DB_POOL_IO_SIZE or CPU_CONCURRENCY, or raise "
+            "max_connections (or put PgBouncer in front of PostgreSQL).",
             id="fabrica.E010",
         )
     ]

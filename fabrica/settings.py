@@ -180,8 +180,14 @@ DB_POOL_MAX_SIZE = envint("DB_POOL_MAX_SIZE", 10)
 DB_POOL_TIMEOUT = envfloat("DB_POOL_TIMEOUT", 5.0)
 # What the start-up check counts against PostgreSQL's max_connections (see fabrica/db_pool.py).
 WEB_CONCURRENCY = envint("WEB_CONCURRENCY", 2)
-CELERY_WORKERS = envint("CELERY_WORKERS", 2)
-WORKER_CONCURRENCY = envint("WORKER_CONCURRENCY", 2)
+# worker_io processes and their threads (Procfile), and the connections each one's pool holds: a
+# provider call gives its connection back while it waits (ai/services.py), so a few serve them all.
+IO_WORKERS = envint("IO_WORKERS", 1)
+IO_CONCURRENCY = envint("IO_CONCURRENCY", 64)
+DB_POOL_IO_SIZE = envint("DB_POOL_IO_SIZE", 8)
+# worker_cpu processes and the prefork children of each (one connection per child).
+CPU_WORKERS = envint("CPU_WORKERS", 1)
+CPU_CONCURRENCY = envint("CPU_CONCURRENCY", 2)
 DB_CONNECTIONS_HEADROOM = envint("DB_CONNECTIONS_HEADROOM", 10)
 # Requests one web process answers at once; the next is refused with 503 + Retry-After
 # (fabrica/admission.py). 0 turns admission control off.

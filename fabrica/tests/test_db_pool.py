@@ -11,13 +11,20 @@ WEB_POOL = {"min_size": 2, "max_size": 10, "timeout": 10.0}
 
 
 @override_settings(
-    WEB_CONCURRENCY=3, DB_POOL_MAX_SIZE=5, CELERY_WORKERS=2, WORKER_CONCURRENCY=4, DB_CONNECTIONS_HEADROOM=10
+    WEB_CONCURRENCY=3,
+    DB_POOL_MAX_SIZE=5,
+    IO_WORKERS=2,
+    IO_CONCURRENCY=64,
+    DB_POOL_IO_SIZE=6,
+    CPU_WORKERS=2,
+    CPU_CONCURRENCY=4,
+    DB_CONNECTIONS_HEADROOM=10,
 )
-def test_the_plan_adds_web_pools_worker_slots_beat_and_headroom():
+def test_the_plan_adds_web_pools_io_pools_cpu_children_beat_and_headroom():
     plan = connection_plan()
 
-    assert (plan.web, plan.workers, plan.beat, plan.headroom) == (15, 8, 1, 10)
-    assert plan.total == 34
+    assert (plan.web, plan.io_workers, plan.cpu_workers, plan.beat, plan.headroom) == (15, 12, 8, 1, 10)
+    assert plan.total == 46
 
 
 def test_a_prefork_worker_child_holds_one_connection(monkeypatch):
@@ -28,11 +35,14 @@ def test_a_prefork_worker_child_holds_one_connection(monkeypatch):
     assert settings.DATABASES["default"]["OPTIONS"]["pool"] == {"min_size": 0, "max_size": 1, "timeout": 10.0}
 
 
-def test_a_thread_pool_worker_holds_one_connection_per_thread(monkeypatch):
+@override_settings(DB_POOL_IO_SIZE=8)
+def test_a_thread_pool_workers_threads_share_a_few_connections(monkeypatch):
     monkeypatch.setitem(settings.DATABASES["default"], "OPTIONS", {"pool": dict(WEB_POOL)})
 
-    worker_pool_size(concurrency=4, prefork=False)
+    worker_pool_size(concurrency=64, prefork=False)
+    assert settings.DATABASES["default"]["OPTIONS"]["pool"]["max_size"] == 8
 
+    worker_pool_size(concurrency=4, prefork=False)  # never more connections than threads
     assert settings.DATABASES["default"]["OPTIONS"]["pool"]["max_size"] == 4
 
 

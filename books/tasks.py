@@ -36,10 +36,29 @@ _PICTURE_LIMITS = {
 }
 
 
-@shared_task(acks_late=True, **_STORY_LIMITS)
-def book_write_story(book_id: str, job_id: int | None = None) -> None:
+BUSY_RETRIES = 10_000
+
+
+def _provider_busy(exc: ProviderError) -> float | None:
+    """Seconds until the provider has room again, when it had none (nothing was sent): its slots
+    were all taken or it is cooling down after a 429. The work waits in the queue meanwhile,
+    holding no worker, and this does not count as a failed attempt."""
+    retry_after = getattr(exc, "retry_after", None)
+    return retry_after if exc.transient and retry_after is not None else None
+
+
+def _later(seconds: float) -> float:
+    return max(seconds, 0.5) + random.random()  # spread out the callers that met the same pause
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, **_STORY_LIMITS)
+def book_write_story(self, book_id: str, job_id: int | None = None) -> None:
     try:
         generation.book_write_story(book_id=book_id, job_id=job_id)
+    except (AllProvidersFailed, ProviderError) as exc:
+        if (wait := _provider_busy(exc)) is not None:
+            raise self.retry(countdown=_later(wait)) from exc
+        generation.book_fail(book_id=book_id, message=exc.message)
     except generation.INFRASTRUCTURE_ERRORS as exc:
         _left_for_resume(f"the story of book {book_id}", exc)
     except SoftTimeLimitExceeded:
@@ -52,13 +71,19 @@ def book_write_story(book_id: str, job_id: int | None = None) -> None:
 
 
 # Provider errors are not retried here: the router already tried every provider, with backoff,
-# within this task's time (ai/budget.py). Only an outage of our own infrastructure, or running
-# out of time, puts the page back to be drawn again.
+# within this task's time (ai/budget.py). Only a provider with no room (nothing was sent), an
+# outage of our own infrastructure, or running out of time puts the page back to be drawn again.
 @shared_task(bind=True, acks_late=True, max_retries=generation.MAX_PAGE_ATTEMPTS, **_PICTURE_LIMITS)
 def book_draw_page(self, page_id: int, corrective: str = "") -> None:
     try:
         generation.page_draw(page_id=page_id, corrective=corrective)
     except (AllProvidersFailed, ProviderError) as exc:
+        wait = _provider_busy(exc)
+        if wait is not None and generation.page_release_when_busy(page_id=page_id):
+            # Waiting for room is not a failure: the deadline (the watchdog) bounds it, not a count.
+            raise self.retry(
+                countdown=_later(wait), max_retries=BUSY_RETRIES, kwargs={"corrective": corrective}
+            ) from exc
         generation.page_fail(page_id=page_id, message=exc.message)
     except SoftTimeLimitExceeded:
         generation.page_timed_out(page_id=page_id)
@@ -101,8 +126,8 @@ def _page_retry_after_outage(task, page_id: int, exc: BaseException) -> None:
     raise retry
 
 
-@shared_task(acks_late=True, **_PICTURE_LIMITS)
-def book_draw_cover(book_id: str) -> None:
+@shared_task(bind=True, acks_late=True, max_retries=None, **_PICTURE_LIMITS)
+def book_draw_cover(self, book_id: str) -> None:
     try:
         generation.cover_draw(book_id=book_id)
     except generation.INFRASTRUCTURE_ERRORS as exc:
@@ -110,6 +135,8 @@ def book_draw_cover(book_id: str) -> None:
     except SoftTimeLimitExceeded:
         generation.cover_timed_out(book_id=book_id)
     except (AllProvidersFailed, ProviderError) as exc:
+        if (wait := _provider_busy(exc)) is not None:
+            raise self.retry(countdown=_later(wait)) from exc
         generation.book_fail(book_id=book_id, message=exc.message)
     except Exception:
         logger.exception("drawing the cover of book %s failed", book_id)

@@ -22,6 +22,7 @@ from books.generation.failures import (
     cover_timed_out,
     page_fail,
     page_release_for_retry,
+    page_release_when_busy,
     page_timed_out,
 )
 from books.generation.pages import cover_draw, page_draw, page_finish
@@ -45,5 +46,6 @@ __all__ = [
     "page_fail",
     "page_finish",
     "page_release_for_retry",
+    "page_release_when_busy",
     "page_timed_out",
 ]

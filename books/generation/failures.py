@@ -56,6 +56,19 @@ def page_release_for_retry(*, page_id: int, retries: int) -> bool:
     return True
 
 
+def page_release_when_busy(*, page_id: int) -> bool:
+    """The provider had no room (every slot taken, or cooling down after a 429): nothing was sent,
+    so the page goes back to wait its turn without using up one of its attempts."""
+    return bool(
+        states.page_move(
+            Page.objects.filter(id=page_id, attempts__gt=0),
+            source=Page.Status.RUNNING,
+            to=Page.Status.PENDING,
+            attempts=F("attempts") - 1,
+        )
+    )
+
+
 def page_timed_out(*, page_id: int) -> None:
     """The page's task ran out of time: the page goes back to be drawn again, recorded as timed out.
 

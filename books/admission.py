@@ -90,7 +90,10 @@ def books_admit() -> list[Book]:
     with transaction.atomic():
         # Admitters take turns: the waiting rows are locked, so two admitters never count the
         # same free capacity twice.
-        locked = list(_waiting().select_for_update().values_list("id", flat=True))
+        # Always in the same order, so two admitters wait for each other instead of deadlocking.
+        locked = list(
+            _waiting().select_for_update().order_by("created_at", "id").values_list("id", flat=True)
+        )
         if not locked:
             return []
         pace = _pace()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ai.safety import text_blocked_word
 from analytics.services import Event, analytics_record
-from books.admission import books_admit_on_commit
+from books.admission import books_admit
 from books.errors import BookInvalid, InvalidTransition
 from books.generation import states
 from books.models import Book, GenerationJob, Page, Style
@@ -129,7 +129,8 @@ def book_create(
         status_message=_("Waiting for a free illustrator…"),
     )
     GenerationJob.objects.create(kind=GenerationJob.Kind.BOOK, book=book, user=owner)
-    books_admit_on_commit()
+    books_admit()  # in this transaction, so the answer already says whether it starts or waits
+    book.refresh_from_db(fields=["admitted_at"])
     metrics.book_created()
     analytics_record(Event.BOOK_CREATED, user=owner, properties={"style": style, "pages": book.num_pages})
     return book
@@ -167,7 +168,7 @@ def book_retry(*, book: Book, user, capped: bool = True) -> Book:
     )
     step = GenerationJob.Step.PAGES if book.pages.exists() else GenerationJob.Step.STORY
     GenerationJob.objects.create(kind=GenerationJob.Kind.BOOK, book=book, user=user, step=step)
-    books_admit_on_commit()
+    books_admit()
     book.refresh_from_db()
     return book
 

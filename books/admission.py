@@ -112,10 +112,12 @@ def books_admit() -> list[Book]:
 
 
 def _book_start(book: Book) -> None:
+    from books.generation.dispatch import FIRST_PICTURE_PRIORITY
     from books.tasks import book_write_story
 
     with book_context(book.id):  # the book's trace goes on from the request that asked for it
-        result = book_write_story.delay(str(book.id))
+        # Before further pages of the books under way: a story leads to a first picture.
+        result = book_write_story.apply_async((str(book.id),), priority=FIRST_PICTURE_PRIORITY)
     job = GenerationJob.objects.filter(book=book, kind=GenerationJob.Kind.BOOK).order_by("-id").first()
     if job is not None:
         GenerationJob.objects.filter(id=job.id).update(celery_task_id=result.id or "")

@@ -229,6 +229,8 @@ else:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
+    # Kombu keeps a list per priority step (0, 3, 6, 9) in every queue and serves 0 first: a book's
+    # story and first picture jump the line (books/generation/dispatch.py).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
 CELERY_TASK_IGNORE_RESULT = True
@@ -245,6 +247,7 @@ CELERY_TIMEZONE = os.environ.get("TIME_ZONE", "America/Sao_Paulo")
 # worker made for it (Procfile, docker-compose.yml): provider calls on a thread pool, since a
 # call is ~99 % waiting on the network, and CPU work on a prefork pool.
 WORK_QUEUES = ("story", "pictures", "cpu", "exports", "webhooks", "housekeeping")
+CELERY_TASK_DEFAULT_PRIORITY = 6  # books/generation/dispatch.py PICTURE_PRIORITY: the first pictures go first
 CELERY_TASK_DEFAULT_QUEUE = "housekeeping"  # periodic jobs and anything not routed below
 CELERY_TASK_ROUTES = {
     "books.tasks.book_write_story": {"queue": "story"},

@@ -18,9 +18,15 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from books.models import Page
 from books.progress import progress_notify
 
 logger = logging.getLogger(__name__)
+
+# Celery priorities on the Redis broker: 0 is served first (CELERY_TASK_DEFAULT_PRIORITY is the
+# picture one). The in-memory broker of embedded mode has one parent and ignores them.
+FIRST_PICTURE_PRIORITY = 0
+PICTURE_PRIORITY = 6
 
 # The broker, the cache or the database out of reach for a moment: not the book's fault. A task
 # meeting one leaves its work for a retry or the resume job instead of failing the book.
@@ -60,15 +66,41 @@ def enqueue_quietly(what: str, send: Callable[[], object]) -> None:
 
 
 def enqueue_pages(page_ids: list[int], *, cover_of=None) -> None:
-    """One task per page, plus the cover's when ``cover_of`` names a book: all drawn in parallel."""
+    """One task per page, plus the cover's when ``cover_of`` names a book: all drawn in parallel.
+
+    The first page of a book with no picture yet jumps the line (``FIRST_PICTURE_PRIORITY``), so
+    every parent sees their book start early; the other pages follow in the order their books
+    were admitted (the queue is first in, first out within a priority).
+    """
     from celery import group
 
     from books.tasks import book_draw_cover, book_draw_page
 
-    signatures = [book_draw_page.s(page_id) for page_id in page_ids]
+    first = first_pictures(page_ids)
+    signatures = [
+        book_draw_page.s(page_id).set(
+            priority=FIRST_PICTURE_PRIORITY if page_id in first else PICTURE_PRIORITY
+        )
+        for page_id in page_ids
+    ]
     if cover_of:
-        signatures.append(book_draw_cover.s(str(cover_of)))
+        signatures.append(book_draw_cover.s(str(cover_of)).set(priority=PICTURE_PRIORITY))
     group(signatures).apply_async()
+
+
+def first_pictures(page_ids: list[int]) -> set[int]:
+    """Of these pages, each book's lowest-numbered one, for the books with no page drawn yet."""
+    rows = Page.objects.filter(id__in=page_ids).order_by("number").values_list("id", "book_id")
+    drawn = set(
+        Page.objects.filter(book_id__in={book_id for _id, book_id in rows}, status=Page.Status.DONE)
+        .values_list("book_id", flat=True)
+        .distinct()
+    )
+    first: dict = {}
+    for page_id, book_id in rows:
+        if book_id not in drawn:
+            first.setdefault(book_id, page_id)
+    return set(first.values())
 
 
 def enqueue_pages_on_commit(page_ids: list[int], *, cover_of=None) -> None:
@@ -87,9 +119,11 @@ def enqueue_page_finish(page_id: int, raw_name: str, meta: dict) -> None:
     """The CPU half of a page; if it cannot be queued, the resume takes the page back and draws it again."""
     from books.tasks import book_finish_page
 
+    priority = FIRST_PICTURE_PRIORITY if first_pictures([page_id]) else PICTURE_PRIORITY
     transaction.on_commit(
         lambda: enqueue_quietly(
-            f"page {page_id}'s line art", lambda: book_finish_page.delay(page_id, raw_name, meta)
+            f"page {page_id}'s line art",
+            lambda: book_finish_page.apply_async((page_id, raw_name, meta), priority=priority),
         )
     )
 

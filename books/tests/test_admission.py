@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ai.models import AICall, Capability
 from books.admission import admission_waiting_count, book_admission, books_admit
+from books.generation.dispatch import first_pictures
 from books.models import Book, Page
 from books.progress import admission_message, progress_snapshot
 from books.tests.factories import book_factory
@@ -187,3 +188,16 @@ def test_the_resume_leaves_waiting_books_alone(owner, provider):
     )
 
     assert [item.book.id for item in books_stuck(stale_after=timedelta(minutes=2))] == [stuck.id]
+
+
+def test_each_books_first_picture_jumps_the_line_until_the_book_has_one(owner):
+    new = book_factory(owner=owner, num_pages=3)
+    under_way = book_factory(owner=owner, num_pages=3)
+    Page.objects.filter(book=under_way, number=1).update(status=Page.Status.DONE)
+    pages = {(page.book_id, page.number): page.id for page in Page.objects.all()}
+
+    first = first_pictures(
+        [pages[new.id, 3], pages[new.id, 2], pages[under_way.id, 2], pages[under_way.id, 3]]
+    )
+
+    assert first == {pages[new.id, 2]}  # the lowest page still to draw of the book with none drawn

@@ -44,7 +44,7 @@ def _pngs(settings) -> list[str]:
 def finishes(monkeypatch) -> list:
     """The line-art tasks the provider-call half queues, held back so the test runs them."""
     queued = []
-    monkeypatch.setattr(tasks.book_finish_page, "delay", lambda *args: queued.append(args))
+    monkeypatch.setattr(tasks.book_finish_page, "apply_async", lambda args, **options: queued.append(args))
     return queued
 
 

@@ -191,8 +191,8 @@ def test_the_resume_leaves_waiting_books_alone(owner, provider):
 
 
 def test_each_books_first_picture_jumps_the_line_until_the_book_has_one(owner):
-    new = book_factory(owner=owner, num_pages=3)
-    under_way = book_factory(owner=owner, num_pages=3)
+    new = book_factory(owner=owner, num_pages=5)
+    under_way = book_factory(owner=owner, num_pages=5)
     Page.objects.filter(book=under_way, number=1).update(status=Page.Status.DONE)
     pages = {(page.book_id, page.number): page.id for page in Page.objects.all()}
 

@@ -43,6 +43,8 @@ DEFAULT_PICTURE_SECONDS = 15.0
 DEFAULT_STORY_SECONDS = 10.0
 RECENT_CALLS = 200
 RECENT_WINDOW = timedelta(minutes=30)
+# How long a newly admitted book's first picture holds back the further pictures of the others.
+FIRST_PICTURE_WINDOW = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,29 @@ def book_admission(book: Book) -> Admission:
     drawn_before = min(line, pace.budget - need) if need < pace.budget else 0
     ready = start + timedelta(seconds=pace.story_seconds + pace.seconds_for(drawn_before + need))
     return Admission(waiting=True, ahead=len(ahead), estimated_start=start, estimated_ready=ready)
+
+
+def picture_may_start(*, book_id) -> bool:
+    """Whether a picture of this book may be drawn now, or should let first pictures go first.
+
+    A book's first picture always may. Its further pictures wait while another book admitted in
+    the last ``FIRST_PICTURE_WINDOW`` has none drawn or drawing yet (its story may still be
+    being written), so every parent sees their book start before anyone's fourth page. The
+    window bounds what a story that never comes can hold up.
+    """
+    started = Page.objects.filter(book_id=book_id, status__in=[Page.Status.DONE, Page.Status.RUNNING])
+    if not started.exists():
+        return True
+    waiting_for_first = (
+        Book.objects.filter(
+            status__in=[Book.Status.QUEUED, Book.Status.GENERATING],
+            admitted_at__gte=timezone.now() - FIRST_PICTURE_WINDOW,
+            deleted_at__isnull=True,
+        )
+        .exclude(id=book_id)
+        .exclude(pages__status__in=[Page.Status.DONE, Page.Status.RUNNING])
+    )
+    return not waiting_for_first.exists()
 
 
 def admission_waiting_count() -> int:

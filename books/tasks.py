@@ -16,6 +16,7 @@ from django.conf import settings
 
 from ai.errors import AllProvidersFailed, ProviderError
 from books import generation, trash
+from books.admission import picture_may_start
 from fabrica.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ _PICTURE_LIMITS = {
 
 
 BUSY_RETRIES = 10_000
+FIRST_PICTURES_WAIT = 2.0  # seconds a picture steps aside for other books' first pictures
 
 
 def _provider_busy(exc: ProviderError) -> float | None:
@@ -75,6 +77,10 @@ def book_write_story(self, book_id: str, job_id: int | None = None) -> None:
 # outage of our own infrastructure, or running out of time puts the page back to be drawn again.
 @shared_task(bind=True, acks_late=True, max_retries=generation.MAX_PAGE_ATTEMPTS, **_PICTURE_LIMITS)
 def book_draw_page(self, page_id: int, corrective: str = "") -> None:
+    # (Run eagerly, nothing else could draw meanwhile: stepping aside would only loop.)
+    if not corrective and not self.request.is_eager and not generation.page_may_start(page_id=page_id):
+        # Another parent's book has no picture yet: its first goes before this book's next one.
+        raise self.retry(countdown=FIRST_PICTURES_WAIT, max_retries=BUSY_RETRIES, kwargs={"corrective": ""})
     try:
         generation.page_draw(page_id=page_id, corrective=corrective)
     except (AllProvidersFailed, ProviderError) as exc:
@@ -128,6 +134,8 @@ def _page_retry_after_outage(task, page_id: int, exc: BaseException) -> None:
 
 @shared_task(bind=True, acks_late=True, max_retries=None, **_PICTURE_LIMITS)
 def book_draw_cover(self, book_id: str) -> None:
+    if not self.request.is_eager and not picture_may_start(book_id=book_id):
+        raise self.retry(countdown=FIRST_PICTURES_WAIT)
     try:
         generation.cover_draw(book_id=book_id)
     except generation.INFRASTRUCTURE_ERRORS as exc:

@@ -25,7 +25,7 @@ from books.generation.failures import (
     page_release_when_busy,
     page_timed_out,
 )
-from books.generation.pages import cover_draw, page_draw, page_finish
+from books.generation.pages import cover_draw, page_draw, page_finish, page_may_start
 from books.generation.recovery import books_fail_overdue, books_resume
 from books.generation.story import book_write_story
 
@@ -44,6 +44,7 @@ __all__ = [
     "cover_timed_out",
     "page_draw",
     "page_fail",
+    "page_may_start",
     "page_finish",
     "page_release_for_retry",
     "page_release_when_busy",

@@ -25,6 +25,7 @@ from PIL import Image
 from ai.pictures import RawPicture, picture_accept_rejected, picture_call, picture_finish
 from ai.schemas import GeneratedImage, ImageRequest
 from ai.services import PictureRejected, image_generate
+from books.admission import picture_may_start
 from books.generation import states
 from books.generation.dispatch import (
     enqueue_assembly_on_commit,
@@ -85,6 +86,12 @@ def page_draw(*, page_id: int, corrective: str = "") -> None:
         "elapsed_ms": int((time.monotonic() - started) * 1000),
     }
     enqueue_page_finish(page_id, raw_name, meta)
+
+
+def page_may_start(*, page_id: int) -> bool:
+    """Whether this page may be drawn now (``books.admission.picture_may_start``)."""
+    book_id = Page.objects.filter(id=page_id).values_list("book_id", flat=True).first()
+    return book_id is None or picture_may_start(book_id=book_id)
 
 
 def page_finish(*, page_id: int, raw_name: str, meta: dict) -> None:

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from ai.models import AICall, Capability
-from books.admission import admission_waiting_count, book_admission, books_admit
+from books.admission import admission_waiting_count, book_admission, books_admit, picture_may_start
 from books.generation.dispatch import first_pictures
 from books.models import Book, Page
 from books.progress import admission_message, progress_snapshot
@@ -201,3 +201,23 @@ def test_each_books_first_picture_jumps_the_line_until_the_book_has_one(owner):
     )
 
     assert first == {pages[new.id, 2]}  # the lowest page still to draw of the book with none drawn
+
+
+def test_a_books_further_pictures_step_aside_while_another_book_has_none_yet(owner):
+    under_way = book_factory(owner=owner)
+    Page.objects.filter(book=under_way, number=1).update(status=Page.Status.RUNNING)
+    newcomer = book_factory(owner=owner)  # admitted just now, nothing drawn yet
+
+    assert picture_may_start(book_id=newcomer.id)  # its first picture goes first
+    assert not picture_may_start(book_id=under_way.id)
+
+    Page.objects.filter(book=newcomer, number=1).update(status=Page.Status.RUNNING)
+    assert picture_may_start(book_id=under_way.id)
+
+
+def test_a_book_whose_first_picture_never_comes_holds_the_others_back_only_a_minute(owner):
+    under_way = book_factory(owner=owner)
+    Page.objects.filter(book=under_way, number=1).update(status=Page.Status.DONE)
+    book_factory(owner=owner, admitted_at=timezone.now() - timedelta(minutes=2))
+
+    assert picture_may_start(book_id=under_way.id)

@@ -120,12 +120,19 @@ def enqueue_page_finish(page_id: int, raw_name: str, meta: dict) -> None:
     from books.tasks import book_finish_page
 
     priority = FIRST_PICTURE_PRIORITY if first_pictures([page_id]) else PICTURE_PRIORITY
-    transaction.on_commit(
-        lambda: enqueue_quietly(
-            f"page {page_id}'s line art",
-            lambda: book_finish_page.apply_async((page_id, raw_name, meta), priority=priority),
-        )
-    )
+
+    def send() -> None:
+        try:
+            book_finish_page.apply_async((page_id, raw_name, meta), priority=priority)
+        except INFRASTRUCTURE_ERRORS as exc:
+            # The picture cannot reach the CPU worker: give the page back now, so the resume
+            # draws it again at once instead of after the claim has gone stale.
+            logger.warning("could not queue page %s's line art (page put back): %r", page_id, exc)
+            from books.generation import states
+
+            states.page_move(page_id, source=Page.Status.RUNNING, to=Page.Status.PENDING)
+
+    transaction.on_commit(send)
 
 
 def enqueue_page_draw(page_id: int, *, corrective: str = "") -> None:

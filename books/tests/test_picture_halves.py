@@ -91,3 +91,18 @@ def test_a_picture_failing_the_qc_is_asked_for_again_with_what_to_fix(
     page.refresh_from_db()
     assert asked == ["", "No grey."]
     assert (page.status, page.attempts) == (Page.Status.DONE, 2)
+
+
+def test_a_picture_whose_line_art_cannot_be_queued_puts_its_page_back_at_once(owner, small, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Redis is away")
+
+    monkeypatch.setattr(tasks.book_finish_page, "apply_async", broker_down)
+    page = book_factory(owner=owner).pages.get(number=1)
+
+    generation.page_draw(page_id=page.id)
+
+    page.refresh_from_db()
+    assert page.status == Page.Status.PENDING  # the resume draws it again, not after the stale cutoff

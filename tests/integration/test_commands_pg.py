@@ -10,7 +10,7 @@ from tests.integration.conftest import DEMO_EMAIL
 
 pytestmark = pytest.mark.integration
 
-# A book whose story task never reached the broker ten minutes ago (the broker was down).
+# A book admitted ten minutes ago whose story task never reached the broker (it was down).
 LOST_BOOK = f"""
 from datetime import timedelta
 from django.utils import timezone
@@ -20,7 +20,7 @@ owner = User.objects.get(email="{DEMO_EMAIL}")
 then = timezone.now() - timedelta(minutes=10)
 book = Book.objects.create(
     owner=owner, style=Style.objects.get(slug="cartoon"), num_pages=5, theme="a book the broker lost",
-    status=Book.Status.QUEUED, created_at=then,
+    status=Book.Status.QUEUED, created_at=then, admitted_at=then,
 )
 GenerationJob.objects.create(book=book, user=owner, created_at=then)
 print(book.id)

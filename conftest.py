@@ -19,10 +19,16 @@ def pytest_configure(config):
 
 
 def pytest_sessionstart(session):
-    # The .mo files are build output (not in git); build them before any catalog is loaded.
+    # The .mo files are build output (not in git): build them, then forget any catalog Django
+    # loaded before they existed (importing the models already reads the default language's).
     from accounts.management.commands.compile_translations import translations_compile
 
-    translations_compile()
+    if translations_compile():
+        from django.utils.translation import trans_real
+
+        trans_real._translations = {}
+        trans_real._default = None
+        trans_real.translation_catalog_exists.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -209,8 +209,8 @@ def _admitted_before(book: Book) -> Q:
 
 
 def _pictures_left(book: Book) -> int:
-    done = book.pages.filter(status=Page.Status.DONE).count()
-    return book.num_pages - done + (0 if book.cover_image else 1)
+    ((_book, left),) = _with_pictures_left(Book.objects.filter(id=book.id))
+    return left
 
 
 def _story_left(book: Book, pace: _Pace) -> float:

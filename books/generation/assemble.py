@@ -12,21 +12,16 @@ from books.admission import books_admit_on_commit
 from books.generation import states
 from books.generation.dispatch import notify, notify_on_commit
 from books.generation.pages import cover_image_request
-from books.generation.redraw import redraw_mark_done
+from books.generation.redraw import book_latest_job, redraw_mark_done
 from books.models import Book, GenerationJob, Page
 from fabrica import metrics
 from gamification.services import on_book_generated
 from webhooks.events import event_emit
 
 
-def _book_job(book_id) -> GenerationJob | None:
-    # The book's latest request: the whole book, or one page drawn again (one at a time per book).
-    return GenerationJob.objects.filter(book_id=book_id).order_by("-id").first()
-
-
 def book_assemble(*, book_id) -> None:
     """Claim the assembly (step PAGES → ASSEMBLING) so it runs once, then finish the book."""
-    job = _book_job(book_id)
+    job = book_latest_job(book_id)
     claimed = job and GenerationJob.objects.filter(id=job.id, step=GenerationJob.Step.PAGES).update(
         step=GenerationJob.Step.ASSEMBLING
     )

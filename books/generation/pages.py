@@ -34,7 +34,7 @@ from books.generation.dispatch import (
     notify_on_commit,
 )
 from books.generation.failures import TIMED_OUT_BOOK, book_fail, book_past_deadline
-from books.generation.redraw import redraw_end_unfinished, redraw_job, redraw_seed
+from books.generation.redraw import book_latest_job, redraw_end_unfinished, redraw_job, redraw_seed
 from books.models import Book, GenerationJob, Page
 from books.trash import storage_files_delete
 from fabrica import metrics
@@ -205,7 +205,7 @@ def _book_page_finished(*, book_id) -> None:
     notify_on_commit(book_id)
     redraw = redraw_job(book_id)
     if done == 1 and redraw is None:  # the parent's first picture, counted from their request
-        request = GenerationJob.objects.filter(book_id=book_id).order_by("-id").first()
+        request = book_latest_job(book_id)
         if request is not None:
             metrics.book_first_picture_observe((timezone.now() - request.created_at).total_seconds())
     if done == book.num_pages and (book.cover_image or redraw):

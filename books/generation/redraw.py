@@ -22,6 +22,11 @@ from gamification.services import on_page_regenerated
 logger = logging.getLogger(__name__)
 
 
+def book_latest_job(book_id) -> GenerationJob | None:
+    # The book's latest request: the whole book, or one page drawn again (one at a time per book).
+    return GenerationJob.objects.filter(book_id=book_id).order_by("-id").first()
+
+
 def redraw_job(book_id) -> GenerationJob | None:
     """The page regeneration under way for this book, if any."""
     return (
